@@ -1,0 +1,1 @@
+"""Motus game service: the daily word, its pages and its JSON API."""

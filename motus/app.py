@@ -1,0 +1,32 @@
+"""Game service app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from motus.routes import pages
+from motus.settings import GameSettings
+from motus_kit.about import about_router
+from motus_kit.service import build_service
+
+API_PREFIX = "/api/game"
+HERE = Path(__file__).parent
+
+
+def create_app(settings: GameSettings | None = None) -> FastAPI:
+    settings = settings or GameSettings()
+    app = build_service(
+        service="game",
+        title="Motus",
+        settings=settings,
+        prefix=API_PREFIX,
+        routers=[pages.router, about_router(API_PREFIX)],
+    )
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    # Served by the service itself (no CDN): the page works on a closed network.
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

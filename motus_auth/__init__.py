@@ -1,0 +1,1 @@
+"""Motus auth service: the OAuth2 / OpenID Connect provider."""

@@ -1,0 +1,1 @@
+"""Plumbing every Motus service shares: settings, logs, metrics, health, Redis, serving."""

@@ -1,0 +1,71 @@
+"""One error shape for every service: a stable machine code and a French message.
+
+Every failure a client can meet answers JSON `{"code": ..., "message": ...}` with a
+meaningful status, so a person reading it (or a script) knows what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("motus.errors")
+
+_STATUS_CODES = {
+    400: ("bad_request", "La requête est mal formée."),
+    401: ("unauthorized", "Authentification requise."),
+    403: ("forbidden", "Accès refusé."),
+    404: ("not_found", "Cette adresse n'existe pas."),
+    405: ("method_not_allowed", "Cette méthode n'est pas permise à cette adresse."),
+    409: ("conflict", "Cette requête entre en conflit avec l'état actuel."),
+    413: ("too_large", "La requête est trop volumineuse."),
+    415: ("unsupported_media_type", "Ce type de contenu n'est pas accepté."),
+    429: ("too_many_requests", "Trop de requêtes : réessayez dans un instant."),
+}
+
+STORE_UNAVAILABLE = (
+    "store_unavailable",
+    "Le stockage de ce service est momentanément indisponible. Réessayez dans quelques secondes.",
+)
+
+
+def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
+    return {"code": code, "message": message, **extra}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code, message = _STATUS_CODES.get(exc.status_code, ("error", "La requête n'a pas pu aboutir."))
+    # A route may raise with its own message (a string detail); keep the generic code.
+    if isinstance(exc.detail, str) and exc.detail and exc.status_code not in (404, 405):
+        message = exc.detail
+    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    fields = [".".join(str(p) for p in err.get("loc", ()) if p != "body") for err in exc.errors()]
+    body = error_body("invalid_request", "Certains champs sont absents ou invalides.", fields=fields)
+    return JSONResponse(body, status_code=422)
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # Not a bug in the request: the service's own Redis is down or slow. 503 lets
+    # HAProxy and clients retry later, and the process keeps running.
+    log.warning("store unavailable", extra={"error": type(exc).__name__, "detail": str(exc)[:200]})
+    return error_response(503, *STORE_UNAVAILABLE, headers={"Retry-After": "2"})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(RedisConnectionError, _store_unavailable)
+    app.add_exception_handler(RedisTimeoutError, _store_unavailable)

@@ -1,0 +1,97 @@
+"""Per-request plumbing: request id, instance header, one JSON access line, last-resort 500."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from motus_kit.errors import error_body
+from motus_kit.logs import request_id_var
+
+access_log = logging.getLogger("motus.access")
+error_log = logging.getLogger("motus.errors")
+
+INSTANCE_HEADER = "X-Motus-Instance"
+# HAProxy sets X-Request-ID (a UUID); a client may send its own. Anything odd is
+# replaced rather than copied into our logs.
+_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Probes run twice a second per replica; logged only when they fail.
+_PROBE_SUFFIXES = ("/healthz", "/readyz")
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if _REQUEST_ID_OK.match(candidate):
+                return candidate
+            break
+    return uuid.uuid4().hex
+
+
+class RequestContextMiddleware:
+    """Pure ASGI (not BaseHTTPMiddleware) so it adds no task per request and sees every response."""
+
+    def __init__(self, app: ASGIApp, instance: str) -> None:
+        self.app = app
+        self.instance = instance
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = _request_id(scope)
+        token = request_id_var.set(rid)
+        start = time.perf_counter()
+        status = 500
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                started = True
+                headers = MutableHeaders(scope=message)
+                headers[INSTANCE_HEADER] = self.instance
+                headers["X-Request-ID"] = rid
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # A bug must cost one request, never the process, and still answer in our format.
+            error_log.exception("unhandled error", extra={"path": scope.get("path", "")})
+            status = 500
+            if not started:
+                body = json.dumps(
+                    error_body("internal_error", "Une erreur interne est survenue. Elle a été enregistrée.")
+                ).encode()
+                await send_with_headers(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+        finally:
+            path = scope.get("path", "")
+            level = logging.DEBUG if path.endswith(_PROBE_SUFFIXES) and status < 400 else logging.INFO
+            access_log.log(
+                level,
+                "request",
+                extra={
+                    "method": scope.get("method", ""),
+                    # scope["path"] never holds the query string: codes and emails stay out of logs.
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - start) * 1000, 2),
+                },
+            )
+            request_id_var.reset(token)

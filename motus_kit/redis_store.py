@@ -1,0 +1,30 @@
+"""The Redis client every service uses for its own store."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+
+def create_redis(url: str, timeout_seconds: float) -> Redis:
+    # One quick retry reconnects a pooled connection that a Redis restart broke;
+    # more would only delay the 503 a client should get while Redis is really down.
+    return Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_connect_timeout=timeout_seconds,
+        socket_timeout=timeout_seconds,
+        retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        health_check_interval=10,
+    )
+
+
+async def durability(redis: Redis) -> dict[str, str]:
+    """The persistence settings the store runs with, for operators to check."""
+    conf = await redis.config_get("appendonly")
+    conf.update(await redis.config_get("appendfsync"))
+    return {"appendonly": conf.get("appendonly", "?"), "appendfsync": conf.get("appendfsync", "?")}

@@ -1,0 +1,38 @@
+"""Settings every service reads from its environment, one prefix per service."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def instance_field(default: str):
+    # Shown in the X-Motus-Instance header, the logs and the page footer.
+    return Field(default=default, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def redis_url_field(default: str):
+    return Field(default=default, pattern=r"^rediss?://")
+
+
+class ServiceSettings(BaseSettings):
+    """Fields shared by the three services; subclasses only set the env prefix and defaults.
+
+    Defaults fit the local stack (`motus-stack up` with no base port), so a service
+    started by hand during development needs no variable at all.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    instance: str = instance_field("local")
+    redis_url: str = redis_url_field("redis://127.0.0.1:6379/0")
+    # Connect and command timeout towards Redis: a dead store must give a 503 quickly,
+    # not hold a request until the client gives up.
+    redis_timeout_seconds: float = Field(default=1.0, gt=0, le=30)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # After SIGTERM, how long readiness reports 503 before the server stops accepting.
+    # It must exceed HAProxy's detection time (2 checks x 500 ms) so no new request
+    # is sent to a replica that is about to close its socket.
+    drain_seconds: float = Field(default=1.5, ge=0, le=60)

@@ -1,0 +1,1 @@
+"""Motus score service: statistics and leaderboards, an OAuth2 resource server."""

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from motus_kit.settings import ServiceSettings, instance_field, redis_url_field
+
+
+class ScoreSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SCORE_")
+
+    # Defaults match the local stack's first replica, so a hand-started process just works.
+    instance: str = instance_field("score-1")
+    redis_url: str = redis_url_field("redis://127.0.0.1:6392/0")

@@ -1,0 +1,1 @@
+"""motus-stack: the whole Motus topology as local processes under supervisor."""

@@ -1,0 +1,50 @@
+"""Talks to one stack's supervisord over its unix socket (XML-RPC)."""
+
+from __future__ import annotations
+
+import xmlrpc.client
+from pathlib import Path
+
+from supervisor.xmlrpc import SupervisorTransport
+
+
+class Supervisor:
+    def __init__(self, socket_path: Path) -> None:
+        self.socket_path = socket_path
+
+    @property
+    def _rpc(self):
+        transport = SupervisorTransport(None, None, f"unix://{self.socket_path}")
+        # The host part is ignored: the transport always uses the unix socket.
+        return xmlrpc.client.ServerProxy("http://motus-stack", transport=transport).supervisor
+
+    def is_running(self) -> bool:
+        if not self.socket_path.exists():
+            return False
+        try:
+            return self._rpc.getState()["statename"] == "RUNNING"
+        except (OSError, xmlrpc.client.Error):
+            return False
+
+    def processes(self) -> list[dict]:
+        return self._rpc.getAllProcessInfo()
+
+    def process(self, name: str) -> dict:
+        return self._rpc.getProcessInfo(name)
+
+    def start(self, name: str) -> None:
+        self._rpc.startProcess(name, True)
+
+    def stop(self, name: str) -> None:
+        self._rpc.stopProcess(name, True)
+
+    def signal(self, name: str, signal_name: str) -> None:
+        self._rpc.signalProcess(name, signal_name)
+
+    def shutdown(self) -> None:
+        self._rpc.shutdown()
+
+    @staticmethod
+    def fault_text(exc: xmlrpc.client.Fault) -> str:
+        # supervisord faults look like "BAD_NAME: motus-9" or "NOT_RUNNING: motus-1".
+        return exc.faultString

@@ -1,0 +1,286 @@
+"""One local stack: its state directory, its processes and the operations on them.
+
+The CLI and the test fixtures both drive a stack through this class, so what the
+tests exercise is exactly what an operator runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import xmlrpc.client
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from motus_stack import haproxy_stats, preflight, supervisor_conf
+from motus_stack.control import Supervisor
+from motus_stack.topology import REPO_ROOT, Ports, Topology, process_names
+
+DEFAULT_STATE_DIR = REPO_ROOT / ".motus-stack"
+# AF_UNIX paths are limited to 107 bytes on Linux.
+_MAX_SOCKET_PATH = 100
+
+
+class StackError(RuntimeError):
+    """An operation that failed, worded for the person who ran the command."""
+
+
+@dataclass(frozen=True)
+class ProcessStatus:
+    name: str
+    state: str  # supervisor's: RUNNING, STOPPED, EXITED, FATAL, STARTING, ...
+    pid: int | None
+    port: int
+    haproxy: str | None  # HAProxy's view of a replica (UP, DOWN, ...); None for others
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "state": self.state, "pid": self.pid, "port": self.port, "haproxy": self.haproxy}
+
+
+class Stack:
+    def __init__(self, state_dir: Path | str | None = None, base_port: int | None = None) -> None:
+        self.state_dir = Path(state_dir or os.environ.get("MOTUS_STACK_STATE_DIR") or DEFAULT_STATE_DIR).resolve()
+        saved = self._saved_settings()
+        if base_port is None:
+            env_base = os.environ.get("MOTUS_STACK_BASE_PORT")
+            base_port = int(env_base) if env_base else saved.get("base_port")
+        self.base_port = base_port
+        self.topology = Topology(self.state_dir, Ports.from_base(base_port), python=sys.executable)
+        self.supervisor = Supervisor(self.state_dir / "supervisor.sock")
+
+    # --- paths -------------------------------------------------------------------
+    @property
+    def _settings_file(self) -> Path:
+        return self.state_dir / "stack.json"
+
+    @property
+    def conf_path(self) -> Path:
+        return self.state_dir / "supervisord.conf"
+
+    def log_path(self, name: str) -> Path:
+        self._check_names([name])
+        return self.state_dir / "logs" / f"{name}.log"
+
+    def _saved_settings(self) -> dict:
+        try:
+            return json.loads(self._settings_file.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    # --- lifecycle ---------------------------------------------------------------
+    def up(self, timeout: float = 60.0) -> None:
+        """Start every process in the background and wait until HAProxy sees all replicas UP."""
+        if self.supervisor.is_running():
+            raise StackError(
+                f"a stack is already running from {self.state_dir}.\n"
+                "See it with `motus-stack status`, or stop it with `motus-stack down`."
+            )
+        programs = preflight.find_programs()
+        if len(str(self.supervisor.socket_path)) > _MAX_SOCKET_PATH:
+            raise StackError(f"state directory path too long for a unix socket: {self.state_dir} (use a shorter --state-dir)")
+        preflight.check_ports(self.topology.host, self.topology.ports.by_name)
+        for sub in ("logs", *(f"data/{n}" for n in ("redis-game", "redis-score", "redis-auth"))):
+            (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
+        self.supervisor.socket_path.unlink(missing_ok=True)  # left by a crashed supervisord
+        self._settings_file.write_text(json.dumps({"base_port": self.base_port}))
+        self.conf_path.write_text(supervisor_conf.render(self.topology, programs))
+        result = subprocess.run(
+            [sys.executable, "-m", "supervisor.supervisord", "-c", str(self.conf_path)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        if result.returncode != 0:
+            raise StackError(f"supervisord did not start:\n{result.stdout}{result.stderr}")
+        try:
+            self.wait_ready(timeout)
+        except StackError:
+            self.down()  # never leave half a stack behind
+            raise
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        waiting: list[str] = ["supervisord"]
+        while time.monotonic() < deadline:
+            waiting = self._not_ready()
+            if not waiting:
+                return
+            time.sleep(0.2)
+        raise StackError(f"not ready after {timeout:.0f} s: {', '.join(waiting)}.\n" + self._log_tails(waiting))
+
+    def _not_ready(self) -> list[str]:
+        if not self.supervisor.is_running():
+            return ["supervisord"]
+        waiting = [s.name for s in self.status() if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")]
+        return waiting
+
+    def _log_tails(self, names: Iterable[str], lines: int = 8) -> str:
+        out = []
+        for name in names:
+            if name not in process_names():
+                continue
+            tail = self.tail(name, lines)
+            out.append(f"--- last lines of {name} ({self.log_path(name)}):\n" + "\n".join(tail))
+        return "\n".join(out)
+
+    def down(self, timeout: float = 60.0) -> bool:
+        """Stop every process and supervisord. False if nothing was running."""
+        if not self.supervisor.is_running():
+            self.supervisor.socket_path.unlink(missing_ok=True)
+            return False
+        pid = self._supervisord_pid()
+        try:
+            # shutdown stops the programs in reverse priority order, gracefully.
+            self.supervisor.shutdown()
+        except (OSError, xmlrpc.client.Error):
+            pass
+        deadline = time.monotonic() + timeout
+        while pid and _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if pid and _pid_alive(pid):
+            raise StackError(f"supervisord (pid {pid}) still running after {timeout:.0f} s")
+        return True
+
+    def _supervisord_pid(self) -> int | None:
+        try:
+            return int((self.state_dir / "supervisord.pid").read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    # --- one process at a time --------------------------------------------------
+    def _check_names(self, names: Iterable[str]) -> None:
+        known = process_names()
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise StackError(f"unknown name(s): {', '.join(unknown)}. Known: {' '.join(known)}")
+
+    def _require_running(self) -> None:
+        if not self.supervisor.is_running():
+            raise StackError(f"no stack is running from {self.state_dir}. Start it with `motus-stack up`.")
+
+    def _each(self, names: Iterable[str], action) -> None:
+        names = list(names)
+        self._check_names(names)
+        self._require_running()
+        for name in names:
+            try:
+                action(name)
+            except xmlrpc.client.Fault as exc:
+                text = Supervisor.fault_text(exc)
+                # Asking for the state something is already in is not an error.
+                if text.startswith(("ALREADY_STARTED", "NOT_RUNNING")):
+                    continue
+                raise StackError(f"{name}: {text}\n" + self._log_tails([name])) from exc
+
+    def start(self, names: Iterable[str]) -> None:
+        self._each(names, self.supervisor.start)
+
+    def stop(self, names: Iterable[str]) -> None:
+        """Graceful: SIGTERM, the replica drains, then exits."""
+        self._each(names, self.supervisor.stop)
+
+    def restart(self, names: Iterable[str]) -> None:
+        names = list(names)
+        self.stop(names)
+        self.start(names)
+
+    def kill(self, names: Iterable[str]) -> None:
+        """SIGKILL, like a crash: no draining, and nothing restarts it until `start`."""
+        self._each(names, lambda name: self.supervisor.signal(name, "KILL"))
+        for name in names:
+            self._wait_state(name, {"EXITED", "STOPPED", "FATAL"}, timeout=10)
+
+    def _wait_state(self, name: str, states: set[str], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.supervisor.process(name)["statename"] in states:
+                return
+            time.sleep(0.05)
+        raise StackError(f"{name} did not reach {'/'.join(sorted(states))} within {timeout:.0f} s")
+
+    # --- looking -----------------------------------------------------------------
+    def status(self) -> list[ProcessStatus]:
+        self._require_running()
+        infos = {info["name"]: info for info in self.supervisor.processes()}
+        try:
+            seen = haproxy_stats.server_states(self.topology.stats_url)
+        except OSError:
+            seen = {}
+        rows = []
+        for proc in self.topology.processes():
+            info = infos.get(proc.name, {})
+            state = info.get("statename", "UNKNOWN")
+            pid = info.get("pid") or None
+            haproxy = None
+            if proc.kind == "service":
+                haproxy = seen.get(proc.name, "unknown (haproxy not answering)")
+            rows.append(ProcessStatus(proc.name, state, pid if state == "RUNNING" else None, proc.port, haproxy))
+        return rows
+
+    def pid(self, name: str) -> int | None:
+        self._check_names([name])
+        info = self.supervisor.process(name)
+        return info["pid"] if info["statename"] == "RUNNING" else None
+
+    def tail(self, name: str, lines: int = 50) -> list[str]:
+        path = self.log_path(name)
+        try:
+            with path.open("rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                fh.seek(max(0, fh.tell() - 200 * lines))
+                data = fh.read().decode("utf-8", "replace")
+        except OSError:
+            return []
+        return data.splitlines()[-lines:]
+
+    def follow(self, names: Iterable[str], poll: float = 0.2, from_start: bool = False) -> Iterator[tuple[str, str]]:
+        """Yield (name, line) as the processes write them, like `docker compose logs -f`."""
+        names = list(names)
+        self._check_names(names)
+        offsets: dict[str, int] = {}
+        for name in names:
+            path = self.log_path(name)
+            offsets[name] = 0 if from_start or not path.exists() else path.stat().st_size
+        partial: dict[str, bytes] = {name: b"" for name in names}
+        while True:
+            idle = True
+            for name in names:
+                path = self.log_path(name)
+                try:
+                    size = path.stat().st_size
+                except OSError:
+                    continue
+                if size < offsets[name]:  # rotated
+                    offsets[name] = 0
+                if size == offsets[name]:
+                    continue
+                with path.open("rb") as fh:
+                    fh.seek(offsets[name])
+                    chunk = fh.read(size - offsets[name])
+                offsets[name] = size
+                idle = False
+                *complete, partial[name] = (partial[name] + chunk).split(b"\n")
+                for raw in complete:
+                    yield name, raw.decode("utf-8", "replace")
+            if idle:
+                time.sleep(poll)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie still "exists"; treat it as gone once its state says so.
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False

@@ -1,0 +1,216 @@
+"""The one table of the local stack: every process, its port and its environment.
+
+The names are the docker-compose service names, so `motus-stack stop motus-1` and
+`docker compose stop motus-1` mean the same thing. Tests, the launcher and the
+benchmarks all read this table instead of repeating ports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+HAPROXY_CFG = REPO_ROOT / "haproxy" / "haproxy.cfg"
+REDIS_CONF_DIR = REPO_ROOT / "redis"
+
+# Default ports when no base port is given: the ones the README and compose use.
+DEFAULT_PUBLIC_PORT = 8080
+DEFAULT_INTERNAL_PORT = 8081
+DEFAULT_STATS_PORT = 8404
+
+# Offsets from the base port when one is given (tests pick a free base at run time).
+_OFFSETS = {
+    "public": 0,
+    "internal": 1,
+    "stats": 2,
+    "motus-1": 11,
+    "motus-2": 12,
+    "score-1": 13,
+    "score-2": 14,
+    "auth-1": 15,
+    "auth-2": 16,
+    "redis-game": 21,
+    "redis-score": 22,
+    "redis-auth": 23,
+}
+# Ports used with the default layout (base 8080): services on 81xx, Redis on 63xx so
+# they never collide with a system Redis on 6379.
+_DEFAULT_PORTS = {
+    "public": DEFAULT_PUBLIC_PORT,
+    "internal": DEFAULT_INTERNAL_PORT,
+    "stats": DEFAULT_STATS_PORT,
+    "motus-1": 8101,
+    "motus-2": 8102,
+    "score-1": 8111,
+    "score-2": 8112,
+    "auth-1": 8121,
+    "auth-2": 8122,
+    "redis-game": 6391,
+    "redis-score": 6392,
+    "redis-auth": 6393,
+}
+PORT_SPAN = max(_OFFSETS.values()) + 1
+
+
+@dataclass(frozen=True)
+class ServiceKind:
+    """One of the three FastAPI services, as deployed twice."""
+
+    name: str  # "game", "score", "auth"
+    env_prefix: str  # settings prefix read by the service
+    factory: str  # uvicorn --factory target
+    redis: str  # the process name of its own Redis
+    replicas: tuple[str, str]  # compose service names
+    prefix: str  # the path prefix HAProxy routes to it
+
+
+SERVICES = (
+    ServiceKind("game", "GAME_", "motus.app:create_app", "redis-game", ("motus-1", "motus-2"), "/"),
+    ServiceKind(
+        "score", "SCORE_", "motus_score.app:create_app", "redis-score", ("score-1", "score-2"), "/api/score"
+    ),
+    ServiceKind("auth", "AUTH_", "motus_auth.app:create_app", "redis-auth", ("auth-1", "auth-2"), "/auth"),
+)
+REDIS_NAMES = ("redis-game", "redis-score", "redis-auth")
+HAPROXY_NAME = "haproxy"
+
+
+def haproxy_addr_var(replica: str) -> str:
+    """motus-1 -> MOTUS1_ADDR: the variable haproxy.cfg reads for that server."""
+    return replica.replace("-", "").upper() + "_ADDR"
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    kind: str  # "service", "redis" or "haproxy"
+    port: int
+    command: tuple[str, ...]
+    env: dict[str, str] = field(default_factory=dict)
+    service: ServiceKind | None = None
+
+
+@dataclass(frozen=True)
+class Ports:
+    public: int
+    internal: int
+    stats: int
+    by_name: dict[str, int]
+
+    @classmethod
+    def from_base(cls, base: int | None) -> Ports:
+        if base is None:
+            table = dict(_DEFAULT_PORTS)
+        else:
+            if not 1024 <= base <= 65535 - PORT_SPAN:
+                raise ValueError(f"base port must be between 1024 and {65535 - PORT_SPAN}, got {base}")
+            table = {name: base + off for name, off in _OFFSETS.items()}
+        return cls(table["public"], table["internal"], table["stats"], table)
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Every process of one local stack, with the ports and state directory it uses."""
+
+    state_dir: Path
+    ports: Ports
+    python: str
+    host: str = "127.0.0.1"
+    drain_seconds: float = 1.5
+
+    @property
+    def public_url(self) -> str:
+        return f"http://{self.host}:{self.ports.public}"
+
+    @property
+    def internal_url(self) -> str:
+        return f"http://{self.host}:{self.ports.internal}"
+
+    @property
+    def stats_url(self) -> str:
+        return f"http://{self.host}:{self.ports.stats}"
+
+    def redis_url(self, redis_name: str) -> str:
+        return f"redis://{self.host}:{self.ports.by_name[redis_name]}/0"
+
+    def haproxy_env(self) -> dict[str, str]:
+        env = {
+            "MOTUS_PUBLIC_BIND": f"{self.host}:{self.ports.public}",
+            "MOTUS_INTERNAL_BIND": f"{self.host}:{self.ports.internal}",
+            "MOTUS_STATS_BIND": f"{self.host}:{self.ports.stats}",
+        }
+        for svc in SERVICES:
+            for replica in svc.replicas:
+                env[haproxy_addr_var(replica)] = f"{self.host}:{self.ports.by_name[replica]}"
+        return env
+
+    def service_env(self, svc: ServiceKind, replica: str) -> dict[str, str]:
+        p = svc.env_prefix
+        return {
+            f"{p}INSTANCE": replica,
+            f"{p}REDIS_URL": self.redis_url(svc.redis),
+            f"{p}DRAIN_SECONDS": str(self.drain_seconds),
+        }
+
+    def processes(self) -> list[Process]:
+        procs: list[Process] = []
+        for name in REDIS_NAMES:
+            data_dir = self.state_dir / "data" / name
+            procs.append(
+                Process(
+                    name,
+                    "redis",
+                    self.ports.by_name[name],
+                    (
+                        "redis-server",
+                        str(REDIS_CONF_DIR / f"{name}.conf"),
+                        # The committed conf is written for compose (bind all, /data);
+                        # locally we only listen on loopback and keep data in the state dir.
+                        "--bind", self.host,
+                        "--protected-mode", "yes",
+                        "--port", str(self.ports.by_name[name]),
+                        "--dir", str(data_dir),
+                    ),
+                )
+            )
+        for svc in SERVICES:
+            for replica in svc.replicas:
+                port = self.ports.by_name[replica]
+                procs.append(
+                    Process(
+                        replica,
+                        "service",
+                        port,
+                        (self.python, "-m", "motus_kit.serve", svc.factory, "--host", self.host, "--port", str(port)),
+                        self.service_env(svc, replica),
+                        svc,
+                    )
+                )
+        procs.append(
+            Process(
+                HAPROXY_NAME,
+                "haproxy",
+                self.ports.public,
+                # -db: one foreground process, no master-worker: a SIGKILL from
+                # `motus-stack kill haproxy` then really takes the gateway down.
+                ("haproxy", "-db", "-f", str(HAPROXY_CFG)),
+                self.haproxy_env(),
+            )
+        )
+        return procs
+
+    def process(self, name: str) -> Process:
+        for proc in self.processes():
+            if proc.name == name:
+                return proc
+        raise KeyError(name)
+
+
+def process_names() -> list[str]:
+    """All names in start order, without building a topology."""
+    names = list(REDIS_NAMES)
+    for svc in SERVICES:
+        names.extend(svc.replicas)
+    names.append(HAPROXY_NAME)
+    return names
