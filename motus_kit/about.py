@@ -20,4 +20,6 @@ def about_router(prefix: str) -> APIRouter:
         }
 
     router.add_api_route(f"{prefix}/", about, methods=["GET"], summary="Service, replica and store durability")
+    if prefix:
+        router.add_api_route(prefix, about, methods=["GET"], include_in_schema=False)
     return router

@@ -23,7 +23,7 @@ async def readyz(request: Request) -> JSONResponse:
     try:
         # The client timeouts already bound this; wait_for guards a hung connect too.
         await asyncio.wait_for(state.redis.ping(), timeout=state.settings.redis_timeout_seconds + 0.5)
-    except (RedisError, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, RedisError, OSError) as exc:
         return JSONResponse(
             {
                 "status": "unavailable",

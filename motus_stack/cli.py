@@ -1,11 +1,11 @@
 """`motus-stack`: run the whole Motus topology as local processes.
 
-    motus-stack up [--detach]        start everything (foreground: interleaved logs, Ctrl-C stops)
-    motus-stack down                 stop everything
-    motus-stack status [--json]      processes, pids, ports, and HAProxy's view of each replica
-    motus-stack stop|start|restart NAME...
-    motus-stack kill NAME...         SIGKILL, like a crash
-    motus-stack logs NAME [-f] [-n N]
+motus-stack up [--detach]        start everything (foreground: interleaved logs, Ctrl-C stops)
+motus-stack down                 stop everything
+motus-stack status [--json]      processes, pids, ports, and HAProxy's view of each replica
+motus-stack stop|start|restart NAME...
+motus-stack kill NAME...         SIGKILL, like a crash
+motus-stack logs NAME [-f] [-n N]
 """
 
 from __future__ import annotations

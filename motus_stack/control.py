@@ -12,37 +12,41 @@ class Supervisor:
     def __init__(self, socket_path: Path) -> None:
         self.socket_path = socket_path
 
-    @property
-    def _rpc(self):
+    def _call(self, method: str, *args):
         transport = SupervisorTransport(None, None, f"unix://{self.socket_path}")
-        # The host part is ignored: the transport always uses the unix socket.
-        return xmlrpc.client.ServerProxy("http://motus-stack", transport=transport).supervisor
+        try:
+            # The host part is ignored: the transport always uses the unix socket.
+            proxy = xmlrpc.client.ServerProxy("http://motus-stack", transport=transport)
+            return getattr(proxy.supervisor, method)(*args)
+        finally:
+            # SupervisorTransport keeps its connection open otherwise (a leaked socket per call).
+            transport.close()
 
     def is_running(self) -> bool:
         if not self.socket_path.exists():
             return False
         try:
-            return self._rpc.getState()["statename"] == "RUNNING"
+            return self._call("getState")["statename"] == "RUNNING"
         except (OSError, xmlrpc.client.Error):
             return False
 
     def processes(self) -> list[dict]:
-        return self._rpc.getAllProcessInfo()
+        return self._call("getAllProcessInfo")
 
     def process(self, name: str) -> dict:
-        return self._rpc.getProcessInfo(name)
+        return self._call("getProcessInfo", name)
 
     def start(self, name: str) -> None:
-        self._rpc.startProcess(name, True)
+        self._call("startProcess", name, True)
 
     def stop(self, name: str) -> None:
-        self._rpc.stopProcess(name, True)
+        self._call("stopProcess", name, True)
 
     def signal(self, name: str, signal_name: str) -> None:
-        self._rpc.signalProcess(name, signal_name)
+        self._call("signalProcess", name, signal_name)
 
     def shutdown(self) -> None:
-        self._rpc.shutdown()
+        self._call("shutdown")
 
     @staticmethod
     def fault_text(exc: xmlrpc.client.Fault) -> str:

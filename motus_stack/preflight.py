@@ -33,7 +33,9 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 def check_ports(host: str, ports: dict[str, int]) -> None:
-    busy = [f"{port} ({name})" for name, port in sorted(ports.items(), key=lambda kv: kv[1]) if not port_is_free(host, port)]
+    busy = [
+        f"{port} ({name})" for name, port in sorted(ports.items(), key=lambda kv: kv[1]) if not port_is_free(host, port)
+    ]
     if busy:
         raise PreflightError(
             f"port(s) already in use on {host}: {', '.join(busy)}.\n"

@@ -6,6 +6,7 @@ tests exercise is exactly what an operator runs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -81,7 +82,9 @@ class Stack:
             )
         programs = preflight.find_programs()
         if len(str(self.supervisor.socket_path)) > _MAX_SOCKET_PATH:
-            raise StackError(f"state directory path too long for a unix socket: {self.state_dir} (use a shorter --state-dir)")
+            raise StackError(
+                f"state directory path too long for a unix socket: {self.state_dir} (use a shorter --state-dir)"
+            )
         preflight.check_ports(self.topology.host, self.topology.ports.by_name)
         for sub in ("logs", *(f"data/{n}" for n in ("redis-game", "redis-score", "redis-auth"))):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -116,7 +119,9 @@ class Stack:
     def _not_ready(self) -> list[str]:
         if not self.supervisor.is_running():
             return ["supervisord"]
-        waiting = [s.name for s in self.status() if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")]
+        waiting = [
+            s.name for s in self.status() if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")
+        ]
         return waiting
 
     def _log_tails(self, names: Iterable[str], lines: int = 8) -> str:
@@ -134,11 +139,10 @@ class Stack:
             self.supervisor.socket_path.unlink(missing_ok=True)
             return False
         pid = self._supervisord_pid()
-        try:
-            # shutdown stops the programs in reverse priority order, gracefully.
+        # shutdown stops the programs in reverse priority order, gracefully; the
+        # connection may drop before the answer comes back.
+        with contextlib.suppress(OSError, xmlrpc.client.Error):
             self.supervisor.shutdown()
-        except (OSError, xmlrpc.client.Error):
-            pass
         deadline = time.monotonic() + timeout
         while pid and _pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -67,9 +67,7 @@ class ServiceKind:
 
 SERVICES = (
     ServiceKind("game", "GAME_", "motus.app:create_app", "redis-game", ("motus-1", "motus-2"), "/"),
-    ServiceKind(
-        "score", "SCORE_", "motus_score.app:create_app", "redis-score", ("score-1", "score-2"), "/api/score"
-    ),
+    ServiceKind("score", "SCORE_", "motus_score.app:create_app", "redis-score", ("score-1", "score-2"), "/api/score"),
     ServiceKind("auth", "AUTH_", "motus_auth.app:create_app", "redis-auth", ("auth-1", "auth-2"), "/auth"),
 )
 REDIS_NAMES = ("redis-game", "redis-score", "redis-auth")
@@ -167,10 +165,14 @@ class Topology:
                         str(REDIS_CONF_DIR / f"{name}.conf"),
                         # The committed conf is written for compose (bind all, /data);
                         # locally we only listen on loopback and keep data in the state dir.
-                        "--bind", self.host,
-                        "--protected-mode", "yes",
-                        "--port", str(self.ports.by_name[name]),
-                        "--dir", str(data_dir),
+                        "--bind",
+                        self.host,
+                        "--protected-mode",
+                        "yes",
+                        "--port",
+                        str(self.ports.by_name[name]),
+                        "--dir",
+                        str(data_dir),
                     ),
                 )
             )

@@ -1,0 +1,33 @@
+"""A private stack of real processes (haproxy, three redis-server, six uvicorn replicas)
+on free loopback ports, started through the launcher exactly as an operator would."""
+
+from __future__ import annotations
+
+import pytest
+
+from motus_stack.stack import Stack
+from tests.support.ports import free_base_port
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Stack:
+    state_dir = tmp_path_factory.mktemp("stack")
+    stack = Stack(state_dir=state_dir, base_port=free_base_port())
+    stack.up(timeout=60)
+    yield stack
+    stack.down()
+
+
+@pytest.fixture
+def healthy_stack(stack: Stack) -> Stack:
+    """The session stack, every process running and every replica UP, before and after the test."""
+    _restore(stack)
+    yield stack
+    _restore(stack)
+
+
+def _restore(stack: Stack) -> None:
+    stopped = [s.name for s in stack.status() if s.state != "RUNNING"]
+    if stopped:
+        stack.start(stopped)
+    stack.wait_ready(timeout=30)

@@ -1,0 +1,105 @@
+"""Requests through HAProxy reach the right service, both replicas serve, cookies keep a client on one."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import httpx2
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/", "game"),
+        ("/api/game/healthz", "game"),
+        ("/healthz", "game"),
+        ("/auth/healthz", "auth"),
+        ("/auth/readyz", "auth"),
+        ("/auth/", "auth"),
+        ("/auth", "auth"),
+        ("/api/score/healthz", "score"),
+        ("/api/score/readyz", "score"),
+        ("/api/score/", "score"),
+        ("/authentic", "game"),  # a prefix match must stop at a path segment
+        ("/api/scoreboard", "game"),
+    ],
+)
+def test_path_reaches_the_service_that_owns_it(healthy_stack, path, service):
+    prefix = {"game": "motus-", "auth": "auth-", "score": "score-"}[service]
+    resp = httpx2.get(healthy_stack.topology.public_url + path, timeout=5)
+    assert resp.headers["x-motus-instance"].startswith(prefix), (path, resp.headers)
+
+
+def test_about_pages_name_service_and_store_durability(healthy_stack):
+    expected = {"/api/game/": ("game", "everysec"), "/api/score/": ("score", "always"), "/auth/": ("auth", "everysec")}
+    for path, (service, fsync) in expected.items():
+        body = httpx2.get(healthy_stack.topology.public_url + path, timeout=5).json()
+        assert body["service"] == service
+        assert body["store"] == {"appendonly": "yes", "appendfsync": fsync}
+
+
+def test_both_replicas_of_each_service_serve_cookieless_clients(healthy_stack):
+    seen: dict[str, Counter] = {}
+    for path in ("/api/game/healthz", "/api/score/healthz", "/auth/healthz"):
+        seen[path] = Counter(
+            httpx2.get(healthy_stack.topology.public_url + path, timeout=5).headers["x-motus-instance"]
+            for _ in range(10)
+        )
+    assert seen["/api/game/healthz"].keys() == {"motus-1", "motus-2"}
+    assert seen["/api/score/healthz"].keys() == {"score-1", "score-2"}
+    assert seen["/auth/healthz"].keys() == {"auth-1", "auth-2"}
+
+
+def test_cookie_keeping_client_stays_on_one_replica_of_each_service(healthy_stack):
+    with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=5) as client:
+        seen = {path: set() for path in ("/", "/api/game/healthz", "/api/score/healthz", "/auth/healthz")}
+        for _ in range(8):
+            for path in seen:
+                seen[path].add(client.get(path).headers["x-motus-instance"])
+        assert all(len(instances) == 1 for instances in seen.values()), seen
+        # The page and the game API share the game cookie, so one replica serves both.
+        assert seen["/"] == seen["/api/game/healthz"]
+        # Three cookies, one per backend, none overwriting another.
+        cookies = {c.name: c.value for c in client.cookies.jar}
+        assert cookies["MOTUS_GAME"] in {"motus-1", "motus-2"}
+        assert cookies["MOTUS_SCORE"] in {"score-1", "score-2"}
+        assert cookies["MOTUS_AUTH"] in {"auth-1", "auth-2"}
+        assert {cookies["MOTUS_GAME"], cookies["MOTUS_SCORE"], cookies["MOTUS_AUTH"]} == {
+            next(iter(seen["/"])),
+            next(iter(seen["/api/score/healthz"])),
+            next(iter(seen["/auth/healthz"])),
+        }
+
+
+def test_sticky_cookies_are_httponly_samesite_lax(healthy_stack):
+    resp = httpx2.get(healthy_stack.topology.public_url + "/auth/healthz", timeout=5)
+    set_cookie = resp.headers["set-cookie"]
+    assert set_cookie.startswith("MOTUS_AUTH=")
+    assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
+
+
+def test_cookie_naming_a_replica_is_honoured(healthy_stack):
+    for replica in ("motus-1", "motus-2"):
+        resp = httpx2.get(healthy_stack.topology.public_url + "/", cookies={"MOTUS_GAME": replica}, timeout=5)
+        assert resp.headers["x-motus-instance"] == replica
+
+
+def test_internal_frontend_routes_like_the_public_one(healthy_stack):
+    for path, prefix in (("/api/game/healthz", "motus-"), ("/api/score/healthz", "score-"), ("/auth/healthz", "auth-")):
+        resp = httpx2.get(healthy_stack.topology.internal_url + path, timeout=5)
+        assert resp.headers["x-motus-instance"].startswith(prefix)
+
+
+def test_visit_count_follows_the_browser_across_replicas(healthy_stack):
+    # User state lives in Redis: switching replica (another sticky cookie) keeps the count.
+    with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=5) as client:
+        counts = []
+        for replica in ("motus-1", "motus-2", "motus-1"):
+            client.cookies.set("MOTUS_GAME", replica)
+            resp = client.get("/")
+            assert resp.headers["x-motus-instance"] == replica
+            counts.append(int(resp.text.split('data-testid="visits">')[1].split("<")[0]))
+        assert counts == [1, 2, 3]

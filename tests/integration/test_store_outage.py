@@ -1,0 +1,74 @@
+"""A service whose Redis stops answers clear 503s, keeps running, and recovers by itself."""
+
+from __future__ import annotations
+
+import httpx2
+import pytest
+
+from motus_stack import haproxy_stats
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize(
+    ("store", "replicas", "route", "health_prefix"),
+    [
+        ("redis-score", ("score-1", "score-2"), "/api/score/", "/api/score"),
+        ("redis-game", ("motus-1", "motus-2"), "/", "/api/game"),
+        ("redis-auth", ("auth-1", "auth-2"), "/auth/", "/auth"),
+    ],
+)
+def test_store_stopped_gives_json_503_then_recovers(healthy_stack, store, replicas, route, health_prefix):
+    stack = healthy_stack
+    public = stack.topology.public_url
+    stack.stop([store])
+    try:
+        for replica in replicas:
+            direct = f"http://127.0.0.1:{stack.topology.ports.by_name[replica]}"
+            ready = httpx2.get(direct + health_prefix + "/readyz", timeout=5)
+            assert ready.status_code == 503
+            assert ready.json()["checks"]["redis"].startswith("unreachable")
+            resp = httpx2.get(direct + route, timeout=5)
+            assert resp.status_code == 503
+            assert resp.json()["code"] == "store_unavailable"
+            assert "indisponible" in resp.json()["message"]
+            # Liveness stays green: restarting the replica would not bring Redis back.
+            assert httpx2.get(direct + "/healthz", timeout=5).status_code == 200
+
+        # HAProxy takes both replicas out; its own 503 has the same JSON shape.
+        wait_until(
+            lambda: all(haproxy_stats.server_states(stack.topology.stats_url)[r].startswith("DOWN") for r in replicas),
+            timeout=5,
+            what="both replicas DOWN",
+        )
+        resp = httpx2.get(public + route, timeout=5)
+        assert resp.status_code == 503
+        assert resp.json()["code"] == "service_unavailable"
+        # The other services are not affected.
+        others = [p for p in ("/api/score/", "/api/game/", "/auth/") if not p.startswith(health_prefix)]
+        for path in others:
+            assert httpx2.get(public + path, timeout=5).status_code == 200
+        assert all(row.state == "RUNNING" for row in stack.status() if row.name in replicas)
+    finally:
+        stack.start([store])
+
+    # Nobody restarts the replicas: they notice Redis is back and HAProxy returns them.
+    wait_until(lambda: httpx2.get(public + route, timeout=5).status_code == 200, timeout=10, what="recovery")
+    stack.wait_ready(timeout=10)
+
+
+def test_visits_survive_a_sigkill_of_the_game_store(healthy_stack):
+    stack = healthy_stack
+    with httpx2.Client(base_url=stack.topology.public_url, timeout=5) as client:
+
+        def visits() -> int:
+            resp = client.get("/")
+            assert resp.status_code == 200
+            return int(resp.text.split('data-testid="visits">')[1].split("<")[0])
+
+        before = [visits() for _ in range(5)][-1]
+        stack.kill(["redis-game"])
+        stack.start(["redis-game"])
+        stack.wait_ready(timeout=15)
+        assert visits() == before + 1

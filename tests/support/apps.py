@@ -1,0 +1,35 @@
+"""Small app builders for in-process tests of the shared kit."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from motus_kit.deps import RedisDep
+from motus_kit.service import build_service
+from motus_kit.settings import ServiceSettings
+from tests.support.ports import free_port
+
+
+def closed_redis_url() -> str:
+    # A port nobody listens on: the store is "down" for real, no mock involved.
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+def kit_app(redis_url: str | None = None, instance: str = "test-1", extra: APIRouter | None = None) -> FastAPI:
+    settings = ServiceSettings(instance=instance, redis_url=redis_url or closed_redis_url(), redis_timeout_seconds=0.5)
+    router = APIRouter()
+
+    @router.get("/api/test/count")
+    async def count(redis: RedisDep) -> dict[str, int]:
+        return {"count": await redis.incr("test:count")}
+
+    @router.get("/api/test/boom")
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    @router.get("/api/test/items/{item_id}")
+    async def item(item_id: int) -> dict[str, int]:
+        return {"item": item_id}
+
+    routers = [router] + ([extra] if extra else [])
+    return build_service(service="test", title="test", settings=settings, prefix="/api/test", routers=routers)

@@ -1,0 +1,41 @@
+import pytest
+from pydantic import ValidationError
+
+from motus.settings import GameSettings
+from motus_auth.settings import AuthSettings
+from motus_score.settings import ScoreSettings
+
+
+def test_each_service_reads_its_own_prefix(monkeypatch):
+    monkeypatch.setenv("GAME_INSTANCE", "motus-2")
+    monkeypatch.setenv("SCORE_INSTANCE", "score-2")
+    monkeypatch.setenv("AUTH_REDIS_URL", "redis://redis-auth:6379/0")
+    assert GameSettings().instance == "motus-2"
+    assert ScoreSettings().instance == "score-2"
+    assert AuthSettings().redis_url == "redis://redis-auth:6379/0"
+    assert AuthSettings().instance == "auth-1"
+
+
+def test_defaults_match_the_local_stack():
+    assert GameSettings().redis_url == "redis://127.0.0.1:6391/0"
+    assert ScoreSettings().redis_url == "redis://127.0.0.1:6392/0"
+    assert AuthSettings().redis_url == "redis://127.0.0.1:6393/0"
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("GAME_INSTANCE", "Motus 1"),
+        ("GAME_INSTANCE", ""),
+        ("GAME_REDIS_URL", "http://localhost:6379"),
+        ("GAME_LOG_LEVEL", "LOUD"),
+        ("GAME_DRAIN_SECONDS", "-1"),
+        ("GAME_REDIS_TIMEOUT_SECONDS", "0"),
+    ],
+)
+def test_bad_setting_is_refused_with_its_name(monkeypatch, var, value):
+    monkeypatch.setenv(var, value)
+    with pytest.raises(ValidationError) as err:
+        GameSettings()
+    field = var.removeprefix("GAME_").lower()
+    assert field in str(err.value)
