@@ -67,8 +67,8 @@ serverurl=unix://{state / "supervisor.sock"}
     blocks = [head]
     for proc in topology.processes():
         command = proc.command
-        if proc.kind in programs:
+        if command[0] in programs:
             # Absolute paths, found by the preflight: supervisord's PATH may differ.
-            command = (programs[proc.kind], *command[1:])
+            command = (programs[command[0]], *command[1:])
         blocks.append(_program(proc, command, state / "logs"))
     return "\n".join(blocks)

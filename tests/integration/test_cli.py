@@ -1,0 +1,109 @@
+"""The motus-stack command as an operator types it, against the session's private stack."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from motus_stack.topology import process_names
+
+pytestmark = pytest.mark.integration
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "motus_stack.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_status_lists_every_process_with_haproxy_view(healthy_stack):
+    result = run_cli("--state-dir", str(healthy_stack.state_dir), "status")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for name in process_names():
+        [line] = [line for line in lines if line.startswith(name + " ")]
+        assert "RUNNING" in line
+        if name[:-2] in ("motus", "score", "auth"):
+            assert line.rstrip().endswith("UP"), line
+    assert healthy_stack.topology.public_url in result.stdout
+
+
+def test_status_json_reports_state_pid_port(healthy_stack):
+    result = run_cli("--state-dir", str(healthy_stack.state_dir), "status", "--json")
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert set(rows) == set(process_names())
+    assert rows["haproxy"]["port"] == healthy_stack.topology.ports.public
+    assert all(isinstance(row["pid"], int) for row in rows.values())
+    assert rows["score-2"]["haproxy"] == "UP"
+
+
+def test_kill_then_status_shows_it_down_and_start_brings_it_back(healthy_stack):
+    state = ["--state-dir", str(healthy_stack.state_dir)]
+    assert run_cli(*state, "kill", "auth-2").returncode == 0
+    down = {row["name"]: row for row in json.loads(run_cli(*state, "status", "--json").stdout)}
+    assert down["auth-2"]["state"] == "EXITED" and down["auth-2"]["pid"] is None
+    assert run_cli(*state, "start", "auth-2").returncode == 0
+    up = {row["name"]: row for row in json.loads(run_cli(*state, "status", "--json").stdout)}
+    assert up["auth-2"]["state"] == "RUNNING"
+
+
+def test_logs_prints_a_process_log_prefixed_by_its_name(healthy_stack):
+    result = run_cli("--state-dir", str(healthy_stack.state_dir), "logs", "motus-1", "-n", "3")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert 1 <= len(lines) <= 3
+    assert all(line.startswith("motus-1 | ") for line in lines)
+
+
+@pytest.mark.parametrize("command", ["stop", "start", "kill", "logs"])
+def test_unknown_name_is_refused_with_the_known_names(healthy_stack, command):
+    result = run_cli("--state-dir", str(healthy_stack.state_dir), command, "motus-9")
+    assert result.returncode == 1
+    assert "unknown name(s): motus-9" in result.stderr
+    assert "redis-score" in result.stderr
+
+
+def test_up_refuses_a_second_stack_in_the_same_state_dir(healthy_stack):
+    result = run_cli("--state-dir", str(healthy_stack.state_dir), "up", "--detach")
+    assert result.returncode == 1
+    assert "already running" in result.stderr
+    # ...and the running stack was left alone.
+    assert all(row.state == "RUNNING" for row in healthy_stack.status())
+
+
+def test_up_refuses_ports_in_use_and_names_them(healthy_stack, tmp_path):
+    result = run_cli("--state-dir", str(tmp_path), "--base-port", str(healthy_stack.base_port), "up", "--detach")
+    assert result.returncode == 1
+    assert f"{healthy_stack.topology.ports.public} (public)" in result.stderr
+    assert "--base-port" in result.stderr
+
+
+def test_commands_without_a_running_stack_say_how_to_start_one(tmp_path):
+    result = run_cli("--state-dir", str(tmp_path), "status")
+    assert result.returncode == 1
+    assert "motus-stack up" in result.stderr
+
+
+def test_up_without_haproxy_or_redis_explains_how_to_install(tmp_path):
+    # A PATH with only this Python's own directory: no haproxy, no redis-server.
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = run_cli("--state-dir", str(tmp_path / "s"), "up", "--detach", env=env)
+    assert result.returncode == 1
+    assert "haproxy and redis-server not found" in result.stderr
+    assert "apt-get install -y haproxy redis-server" in result.stderr
+    assert not (tmp_path / "s" / "supervisor.sock").exists()
+
+
+def test_bad_base_port_is_refused(tmp_path):
+    result = run_cli("--state-dir", str(tmp_path), "--base-port", "80", "status")
+    assert result.returncode == 1
+    assert "base port must be between" in result.stderr

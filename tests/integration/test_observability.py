@@ -1,0 +1,64 @@
+"""Request ids tie HAProxy's access line to the service's; metrics are exposed on both sides."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import httpx2
+import pytest
+
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def _json_lines_with(stack, name: str, request_id: str) -> list[dict]:
+    found = []
+    for line in stack.tail(name, 400):
+        if request_id in line:
+            found.append(json.loads(line))  # every line that carries it must be valid JSON
+    return found
+
+
+def test_client_request_id_reaches_haproxy_and_service_logs(healthy_stack):
+    stack = healthy_stack
+    rid = f"test-{uuid.uuid4()}"
+    resp = httpx2.get(
+        stack.topology.public_url + "/api/score/?secret=hunter2", headers={"X-Request-ID": rid}, timeout=5
+    )
+    instance = resp.headers["x-motus-instance"]
+    assert resp.headers["x-request-id"] == rid
+
+    [proxy_line] = wait_until(lambda: _json_lines_with(stack, "haproxy", rid), timeout=5, what="haproxy line")
+    assert proxy_line["backend"] == "score" and proxy_line["server"] == instance
+    assert (proxy_line["method"], proxy_line["path"], proxy_line["status"]) == ("GET", "/api/score/", 200)
+
+    [service_line] = wait_until(lambda: _json_lines_with(stack, instance, rid), timeout=5, what="service line")
+    assert service_line["service"] == "score" and service_line["instance"] == instance
+    assert (service_line["path"], service_line["status"]) == ("/api/score/", 200)
+    assert "hunter2" not in json.dumps(proxy_line) + json.dumps(service_line)
+
+
+def test_haproxy_generates_a_request_id_when_the_client_sends_none(healthy_stack):
+    resp = httpx2.get(healthy_stack.topology.public_url + "/auth/", timeout=5)
+    rid = resp.headers["x-request-id"]
+    uuid.UUID(rid)  # HAProxy's uuid(), passed to the service and echoed back
+    wait_until(lambda: _json_lines_with(healthy_stack, resp.headers["x-motus-instance"], rid), timeout=5)
+
+
+def test_replica_metrics_count_requests(healthy_stack):
+    port = healthy_stack.topology.ports.by_name["score-1"]
+    direct = f"http://127.0.0.1:{port}"
+    httpx2.get(direct + "/api/score/", timeout=5)
+    text = httpx2.get(direct + "/metrics", timeout=5).text
+    assert 'http_requests_total{handler="/api/score/",method="GET",status="2xx"}' in text
+
+
+def test_haproxy_exposes_stats_and_prometheus_metrics(healthy_stack):
+    stats = healthy_stack.topology.stats_url
+    page = httpx2.get(stats + "/stats", timeout=5)
+    assert page.status_code == 200 and "motus-1" in page.text
+    metrics = httpx2.get(stats + "/metrics", timeout=5).text
+    assert 'haproxy_server_status{proxy="game",server="motus-1",state="UP"} 1' in metrics
+    assert 'haproxy_backend_active_servers{proxy="auth"} 2' in metrics
