@@ -39,8 +39,8 @@ class Supervisor:
     def start(self, name: str) -> None:
         self._call("startProcess", name, True)
 
-    def stop(self, name: str) -> None:
-        self._call("stopProcess", name, True)
+    def stop(self, name: str, wait: bool = True) -> None:
+        self._call("stopProcess", name, wait)
 
     def signal(self, name: str, signal_name: str) -> None:
         self._call("signalProcess", name, signal_name)

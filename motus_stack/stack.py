@@ -19,7 +19,7 @@ from pathlib import Path
 
 from motus_stack import haproxy_stats, preflight, supervisor_conf
 from motus_stack.control import Supervisor
-from motus_stack.topology import REPO_ROOT, Ports, Topology, process_names
+from motus_stack.topology import HAPROXY_NAME, REDIS_NAMES, REPO_ROOT, SERVICES, Ports, Topology, process_names
 
 DEFAULT_STATE_DIR = REPO_ROOT / ".motus-stack"
 # AF_UNIX paths are limited to 107 bytes on Linux.
@@ -86,7 +86,7 @@ class Stack:
                 f"state directory path too long for a unix socket: {self.state_dir} (use a shorter --state-dir)"
             )
         preflight.check_ports(self.topology.host, self.topology.ports.by_name)
-        for sub in ("logs", *(f"data/{n}" for n in ("redis-game", "redis-score", "redis-auth"))):
+        for sub in ("logs", *(f"data/{n}" for n in REDIS_NAMES)):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
         self.supervisor.socket_path.unlink(missing_ok=True)  # left by a crashed supervisord
         self._settings_file.write_text(json.dumps({"base_port": self.base_port}))
@@ -139,6 +139,8 @@ class Stack:
             self.supervisor.socket_path.unlink(missing_ok=True)
             return False
         pid = self._supervisord_pid()
+        with contextlib.suppress(OSError, xmlrpc.client.Error):
+            self._stop_in_layers()
         # shutdown stops the programs in reverse priority order, gracefully; the
         # connection may drop before the answer comes back.
         with contextlib.suppress(OSError, xmlrpc.client.Error):
@@ -149,6 +151,22 @@ class Stack:
         if pid and _pid_alive(pid):
             raise StackError(f"supervisord (pid {pid}) still running after {timeout:.0f} s")
         return True
+
+    def _stop_in_layers(self) -> None:
+        # supervisord's own shutdown stops one program at a time, and each replica
+        # drains for 1.5 s. The gateway goes first, so no request can arrive after
+        # it; then the six replicas drain side by side; then the three stores.
+        self.supervisor.stop(HAPROXY_NAME)
+        for layer in ([name for svc in SERVICES for name in svc.replicas], list(REDIS_NAMES)):
+            for name in layer:
+                with contextlib.suppress(xmlrpc.client.Fault):  # NOT_RUNNING
+                    self.supervisor.stop(name, wait=False)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                states = {info["name"]: info["statename"] for info in self.supervisor.processes()}
+                if not any(states[name] in ("RUNNING", "STOPPING", "STARTING") for name in layer):
+                    break
+                time.sleep(0.05)
 
     def _supervisord_pid(self) -> int | None:
         try:

@@ -12,7 +12,11 @@ need_apt=()
 command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 # The venv module is a separate package on Debian.
-python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need_apt+=(python3-venv)
+if ! command -v python3 >/dev/null 2>&1; then
+  need_apt+=(python3 python3-venv)
+elif ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+  need_apt+=(python3-venv)
+fi
 if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
   need_apt+=(chromium)
 fi

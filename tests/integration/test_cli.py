@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx2
 import pytest
 
+from motus_stack.stack import Stack
 from motus_stack.topology import process_names
+from tests.support.ports import free_base_port
 
 pytestmark = pytest.mark.integration
 
@@ -107,3 +111,35 @@ def test_bad_base_port_is_refused(tmp_path):
     result = run_cli("--state-dir", str(tmp_path), "--base-port", "80", "status")
     assert result.returncode == 1
     assert "base port must be between" in result.stderr
+
+
+def test_foreground_up_shows_prefixed_logs_and_ctrl_c_stops_everything(tmp_path):
+    base = free_base_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "motus_stack.cli", "--state-dir", str(tmp_path), "--base-port", str(base), "up"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines: list[str] = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("ready: open"):
+                break
+        assert f"http://127.0.0.1:{base}/" in lines[-1]
+        rid = "foreground-test"
+        httpx2.get(f"http://127.0.0.1:{base}/api/score/", headers={"X-Request-ID": rid}, timeout=5)
+        for line in proc.stdout:
+            if rid in line and line.startswith("haproxy"):
+                assert line.startswith("haproxy     | {")
+                break
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=60)[0]
+        assert proc.returncode == 0
+        assert rest.rstrip().endswith("stopped.")
+        assert not Stack(state_dir=tmp_path).supervisor.is_running()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

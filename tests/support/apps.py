@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+import asyncio
+
+from fastapi import APIRouter, FastAPI, Query
 
 from motus_kit.deps import RedisDep
 from motus_kit.service import build_service
@@ -27,9 +29,19 @@ def kit_app(redis_url: str | None = None, instance: str = "test-1", extra: APIRo
     async def boom() -> None:
         raise RuntimeError("a bug")
 
+    @router.get("/api/test/slow")
+    async def slow(seconds: float = Query(le=10)) -> dict[str, float]:
+        await asyncio.sleep(seconds)
+        return {"slept": seconds}
+
     @router.get("/api/test/items/{item_id}")
     async def item(item_id: int) -> dict[str, int]:
         return {"item": item_id}
 
     routers = [router] + ([extra] if extra else [])
     return build_service(service="test", title="test", settings=settings, prefix="/api/test", routers=routers)
+
+
+def drain_test_app() -> FastAPI:
+    """Zero-argument factory for `python -m motus_kit.serve` in the shutdown tests."""
+    return kit_app(instance="drain-1")
