@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from motus.routes import pages
+from motus.routes import api, pages
 from motus.settings import GameSettings
 from motus_kit.about import about_router
 from motus_kit.service import build_service
@@ -24,7 +24,7 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
         title="Motus",
         settings=settings,
         prefix=API_PREFIX,
-        routers=[pages.router, about_router(API_PREFIX)],
+        routers=[pages.router, api.router, about_router(API_PREFIX)],
     )
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     # Served by the service itself (no CDN): the page works on a closed network.

@@ -6,10 +6,19 @@ from __future__ import annotations
 # misreading old ones.
 PREFIX = "game:v1"
 
-# Page visits per browser (the visitor cookie). 30 days: a browser not seen for a
-# month starts again from zero, and abandoned counters do not pile up.
-VISITS_TTL_SECONDS = 30 * 24 * 3600
+# A browser's session (which player it is). Sliding: refreshed on each visit, so a
+# daily player never loses it; a browser not seen for 30 days starts afresh.
+SESSION_TTL_SECONDS = 30 * 24 * 3600
+
+# One game per player per puzzle. A puzzle is only playable on its own day; the
+# state is kept a week after so a late page load still shows the finished game,
+# then dropped (statistics live in the score service).
+GAME_TTL_SECONDS = 8 * 24 * 3600
 
 
-def visits(visitor: str) -> str:
-    return f"{PREFIX}:visits:{visitor}"
+def session(session_id: str) -> str:
+    return f"{PREFIX}:session:{session_id}"
+
+
+def game(player: str, puzzle: int) -> str:
+    return f"{PREFIX}:game:{player}:{puzzle}"

@@ -35,6 +35,14 @@ STORE_UNAVAILABLE = (
 )
 
 
+class ApiError(Exception):
+    """A refusal a route raises on purpose: its status, a stable code, a message for a person."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
 def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"code": code, "message": message, **extra}
 
@@ -51,6 +59,10 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
 
+async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    return error_response(exc.status, exc.code, exc.message)
+
+
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     fields = [".".join(str(p) for p in err.get("loc", ()) if p != "body") for err in exc.errors()]
     body = error_body("invalid_request", "Certains champs sont absents ou invalides.", fields=fields)
@@ -65,6 +77,7 @@ async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(RedisConnectionError, _store_unavailable)

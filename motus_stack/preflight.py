@@ -25,6 +25,9 @@ def find_programs() -> dict[str, str]:
 
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the servers themselves do: a port whose old connections sit in TIME_WAIT
+        # is free for a new listener.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

@@ -7,8 +7,10 @@ tests exercise is exactly what an operator runs.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -19,7 +21,16 @@ from pathlib import Path
 
 from motus_stack import haproxy_stats, preflight, supervisor_conf
 from motus_stack.control import Supervisor
-from motus_stack.topology import HAPROXY_NAME, REDIS_NAMES, REPO_ROOT, SERVICES, Ports, Topology, process_names
+from motus_stack.topology import (
+    HAPROXY_NAME,
+    REDIS_NAMES,
+    REPO_ROOT,
+    SECRET_NAMES,
+    SERVICES,
+    Ports,
+    Topology,
+    process_names,
+)
 
 DEFAULT_STATE_DIR = REPO_ROOT / ".motus-stack"
 # AF_UNIX paths are limited to 107 bytes on Linux.
@@ -66,6 +77,23 @@ class Stack:
         self._check_names([name])
         return self.state_dir / "logs" / f"{name}.log"
 
+    def _secrets(self) -> dict[str, str]:
+        """This stack's secrets: generated on first use, then read back, so sessions survive restarts."""
+        path = self.state_dir / "secrets.json"
+        try:
+            saved = json.loads(path.read_text())
+        except (OSError, ValueError):
+            saved = {}
+        if all(name in saved for name in SECRET_NAMES):
+            return saved
+        saved = {name: saved.get(name) or secrets.token_urlsafe(48) for name in SECRET_NAMES}
+        self.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Created private, not chmod-ed after: no moment where another user could read it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(saved, fh)
+        return saved
+
     def _saved_settings(self) -> dict:
         try:
             return json.loads(self._settings_file.read_text())
@@ -86,11 +114,17 @@ class Stack:
                 f"state directory path too long for a unix socket: {self.state_dir} (use a shorter --state-dir)"
             )
         preflight.check_ports(self.topology.host, self.topology.ports.by_name)
+        self.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         for sub in ("logs", *(f"data/{n}" for n in REDIS_NAMES)):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
         self.supervisor.socket_path.unlink(missing_ok=True)  # left by a crashed supervisord
         self._settings_file.write_text(json.dumps({"base_port": self.base_port}))
-        self.conf_path.write_text(supervisor_conf.render(self.topology, programs))
+        self.topology = dataclasses.replace(self.topology, secrets=self._secrets())
+        # The config holds the secrets in the programs' environments: private file.
+        self.conf_path.unlink(missing_ok=True)
+        fd = os.open(self.conf_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(supervisor_conf.render(self.topology, programs))
         result = subprocess.run(
             [sys.executable, "-m", "supervisor.supervisord", "-c", str(self.conf_path)],
             stdin=subprocess.DEVNULL,

@@ -65,6 +65,9 @@ class ServiceKind:
     prefix: str  # the path prefix HAProxy routes to it
 
 
+# Secrets a stack generates once and keeps in its state directory.
+SECRET_NAMES = ("GAME_SESSION_SECRET",)
+
 SERVICES = (
     ServiceKind("game", "GAME_", "motus.app:create_app", "redis-game", ("motus-1", "motus-2"), "/"),
     ServiceKind("score", "SCORE_", "motus_score.app:create_app", "redis-score", ("score-1", "score-2"), "/api/score"),
@@ -116,6 +119,9 @@ class Topology:
     python: str
     host: str = "127.0.0.1"
     drain_seconds: float = 1.5
+    # Secrets each service needs, by variable name (e.g. GAME_SESSION_SECRET); a
+    # service receives those that carry its prefix.
+    secrets: dict[str, str] = field(default_factory=dict)
 
     @property
     def public_url(self) -> str:
@@ -149,6 +155,7 @@ class Topology:
             f"{p}INSTANCE": replica,
             f"{p}REDIS_URL": self.redis_url(svc.redis),
             f"{p}DRAIN_SECONDS": str(self.drain_seconds),
+            **{name: value for name, value in self.secrets.items() if name.startswith(p)},
         }
 
     def processes(self) -> list[Process]:

@@ -5,16 +5,8 @@ from __future__ import annotations
 import random
 import socket
 
+from motus_stack.preflight import port_is_free
 from motus_stack.topology import PORT_SPAN
-
-
-def port_free(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 def free_port() -> int:
@@ -29,6 +21,6 @@ def free_base_port(tries: int = 200) -> int:
     for _ in range(tries):
         # Below the kernel's ephemeral range (32768+), where outgoing connections take ports.
         base = rng.randrange(20000, 32000 - PORT_SPAN)
-        if all(port_free(base + off) for off in range(PORT_SPAN)):
+        if all(port_is_free("127.0.0.1", base + off) for off in range(PORT_SPAN)):
             return base
     raise RuntimeError("no free block of ports found")

@@ -1,0 +1,1 @@
+"""The game's domain: rules, daily word, word lists. No web framework, no Redis."""

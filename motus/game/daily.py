@@ -1,0 +1,64 @@
+"""The daily puzzle: which day it is in Paris, its number, its answer.
+
+Computed on every request from the clock and the committed schedule, so every
+replica and every restart agree without sharing any state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from motus.game.words import schedule
+
+PARIS = ZoneInfo("Europe/Paris")
+# Puzzle 1 is the answer on line 1 of the schedule, on the day after this date.
+LAUNCH_EVE = date(2026, 10, 31)
+
+
+@dataclass(frozen=True)
+class Puzzle:
+    number: int
+    day: date
+    answer: str
+
+    @property
+    def length(self) -> int:
+        return len(self.answer)
+
+    @property
+    def first_letter(self) -> str:
+        return self.answer[0]
+
+
+class NoPuzzle(LookupError):
+    """The day is before the launch or past the end of the schedule."""
+
+
+def paris_day(now: datetime) -> date:
+    if now.tzinfo is None:
+        raise ValueError("an aware datetime is needed")
+    return now.astimezone(PARIS).date()
+
+
+def puzzle_number(day: date) -> int:
+    return (day - LAUNCH_EVE).days
+
+
+def puzzle_for(day: date) -> Puzzle:
+    number = puzzle_number(day)
+    lines = schedule()
+    if not 1 <= number <= len(lines):
+        raise NoPuzzle(f"no puzzle for {day.isoformat()} (number {number})")
+    return Puzzle(number, day, lines[number - 1])
+
+
+def today(now: datetime) -> Puzzle:
+    return puzzle_for(paris_day(now))
+
+
+def next_puzzle_at(now: datetime) -> datetime:
+    """The next midnight in Paris, as an aware datetime (23 or 25 hours away on DST days)."""
+    tomorrow = paris_day(now) + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=PARIS)

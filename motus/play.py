@@ -1,0 +1,72 @@
+"""Plays a guess for a player: the rules, the daily word and the store, put together.
+
+No web framework here: routes call these functions and turn GameError into HTTP.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from motus.game import daily, rules
+from motus.game.rules import Attempt, Status
+from motus.game.words import allowed_words
+from motus.schemas import AttemptOut, GameOut, GuessOut
+from motus.store import GameState, GameStore, Outcome
+from motus_kit.errors import ApiError
+
+
+def current_puzzle(now: datetime) -> daily.Puzzle:
+    try:
+        return daily.today(now)
+    except daily.NoPuzzle as exc:
+        raise ApiError(404, "no_puzzle", "Pas de mot du jour pour cette date.") from exc
+
+
+def view(puzzle: daily.Puzzle, state: GameState, now: datetime) -> dict:
+    over = state.status is not Status.PLAYING
+    return {
+        "puzzle": puzzle.number,
+        "date": puzzle.day,
+        "length": puzzle.length,
+        "first_letter": puzzle.first_letter.upper(),
+        "tries_left": rules.MAX_ATTEMPTS - len(state.attempts) if not over else 0,
+        "status": state.status,
+        "attempts": [AttemptOut(word=a.word.upper(), marks=list(a.marks)) for a in state.attempts],
+        "known": [c.upper() if c else None for c in rules.known_letters(state.attempts, puzzle.answer)],
+        "keyboard": {k.upper(): m for k, m in sorted(rules.keyboard(state.attempts).items())},
+        # The answer never leaves the server before the game is over.
+        "answer": puzzle.answer.upper() if over else None,
+        "share": rules.share_text(puzzle.number, state.attempts, state.status) if over else None,
+        "next_puzzle_at": daily.next_puzzle_at(now),
+    }
+
+
+async def game_today(store: GameStore, player: str, now: datetime) -> GameOut:
+    puzzle = current_puzzle(now)
+    return GameOut(**view(puzzle, await store.load(player, puzzle.number), now))
+
+
+_CONFLICTS = {
+    Outcome.CONFLICT: ("attempt_conflict", "Cet essai a déjà été joué avec un autre mot. Rechargez la page."),
+    Outcome.FINISHED: ("game_over", "La partie du jour est terminée. Revenez demain !"),
+    Outcome.OUT_OF_ORDER: ("attempt_out_of_order", "Cet essai arrive trop tôt. Rechargez la page."),
+}
+
+
+async def guess(
+    store: GameStore, player: str, number: int, raw_word: str, puzzle_seen: int | None, now: datetime
+) -> GuessOut:
+    puzzle = current_puzzle(now)
+    if puzzle_seen is not None and puzzle_seen != puzzle.number:
+        raise ApiError(409, "puzzle_changed", "Un nouveau mot du jour est arrivé. Rechargez la page.")
+    checked = rules.check_guess(raw_word, puzzle.answer, allowed_words())
+    if isinstance(checked, rules.Refusal):
+        raise ApiError(422, checked.value, checked.message(puzzle.length, puzzle.first_letter))
+    attempt = Attempt(checked, rules.mark(checked, puzzle.answer))
+    # The store records it (with this status) only if it is the next try, atomically.
+    status = rules.status_after(number, checked, puzzle.answer)
+    outcome, state = await store.apply_guess(player, puzzle.number, number, attempt, status)
+    if outcome in _CONFLICTS:
+        code, message = _CONFLICTS[outcome]
+        raise ApiError(409, code, message)
+    return GuessOut(**view(puzzle, state, now), replayed=outcome is Outcome.REPLAY)

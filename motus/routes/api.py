@@ -1,0 +1,65 @@
+"""The game's JSON API under /api/game."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from motus import play
+from motus.deps import GameStoreDep, PlayerDep
+from motus.schemas import GameOut, GuessIn, GuessOut
+from motus_kit.errors import ApiError
+
+router = APIRouter(prefix="/api/game", tags=["game"])
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+NowDep = Annotated[datetime, Depends(_now)]
+
+_ERRORS = {
+    404: {"description": "No puzzle for today (before the launch or after the schedule)."},
+    503: {"description": "The game's store is unavailable; retry in a few seconds."},
+}
+
+
+def _private(response: Response) -> None:
+    # Per-player state: never cached by a browser or a proxy.
+    response.headers["Cache-Control"] = "no-store"
+
+
+def _json_only(request: Request) -> None:
+    # With a SameSite=Lax cookie a cross-site form cannot post here anyway; insisting
+    # on JSON also shuts out a text/plain form that happens to look like JSON.
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Envoyez le corps en JSON (Content-Type: application/json).")
+
+
+@router.get("/today", response_model=GameOut, responses=_ERRORS, summary="Today's puzzle and where this player stands")
+async def today(player: PlayerDep, games: GameStoreDep, now: NowDep, response: Response) -> GameOut:
+    _private(response)
+    return await play.game_today(games, player, now)
+
+
+@router.post(
+    "/guess",
+    response_model=GuessOut,
+    dependencies=[Depends(_json_only)],
+    responses={
+        **_ERRORS,
+        409: {"description": "attempt_conflict, game_over, attempt_out_of_order or puzzle_changed"},
+        415: {"description": "The body is not JSON."},
+        422: {
+            "description": "Refused word (costs no try): not_a_word, wrong_length, wrong_first_letter, "
+            "unknown_word; or invalid_request."
+        },
+    },
+    summary="Play a try; idempotent per attempt number",
+)
+async def guess(body: GuessIn, player: PlayerDep, games: GameStoreDep, now: NowDep, response: Response) -> GuessOut:
+    _private(response)
+    return await play.guess(games, player, body.attempt, body.word, body.puzzle, now)

@@ -1,0 +1,276 @@
+// Motus in the browser. The server decides everything (marks, refusals, the answer);
+// this file only draws the state it receives and sends the player's tries.
+"use strict";
+
+(function () {
+  const ROWS = [["A", "Z", "E", "R", "T", "Y", "U", "I", "O", "P"],
+                ["Q", "S", "D", "F", "G", "H", "J", "K", "L", "M"],
+                ["ENTER", "W", "X", "C", "V", "B", "N", "BACK"]];
+  const MARK_WORDS = { correct: "bien placée", present: "mal placée", absent: "absente" };
+  const FLIP_MS = 250;
+
+  const $ = (id) => document.getElementById(id);
+  let game = null;      // last state from the server
+  let typed = [];       // letters of the current row, first letter included
+  let busy = false;     // a try is being sent or revealed
+  let skippedFirst = false;
+
+  // --- drawing ------------------------------------------------------------------
+  function tile(letter, cls) {
+    const el = document.createElement("div");
+    el.className = "tile" + (cls ? " " + cls : "");
+    el.textContent = letter || "";
+    return el;
+  }
+
+  function drawGrid() {
+    const grid = $("grid");
+    grid.style.setProperty("--len", game.length);
+    document.documentElement.style.setProperty("--len", game.length);
+    grid.replaceChildren();
+    for (let r = 0; r < game.max_attempts; r++) {
+      const row = document.createElement("div");
+      row.className = "row";
+      row.dataset.row = String(r);
+      const attempt = game.attempts[r];
+      if (attempt) {
+        row.setAttribute("aria-label", rowDescription(r, attempt));
+        [...attempt.word].forEach((c, i) => {
+          const t = tile(c);
+          t.dataset.mark = attempt.marks[i];
+          row.append(t);
+        });
+      } else if (r === game.attempts.length && game.status === "playing") {
+        row.classList.add("current");
+        for (let i = 0; i < game.length; i++) {
+          if (typed[i]) row.append(tile(typed[i], "typed"));
+          else row.append(tile(game.known[i], game.known[i] ? "hint" : ""));
+        }
+        const cursor = row.children[Math.min(typed.length, game.length - 1)];
+        if (cursor) cursor.classList.add("cursor");
+      } else {
+        for (let i = 0; i < game.length; i++) row.append(tile(""));
+      }
+      grid.append(row);
+    }
+  }
+
+  function drawKeyboard() {
+    const kb = $("keyboard");
+    if (!kb.childElementCount) {
+      for (const keys of ROWS) {
+        const row = document.createElement("div");
+        row.className = "krow";
+        for (const k of keys) {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.className = "key" + (k.length > 1 ? " wide" : "");
+          b.dataset.key = k;
+          b.textContent = k === "ENTER" ? "Entrer" : k === "BACK" ? "⌫" : k;
+          b.setAttribute("aria-label", k === "ENTER" ? "Valider le mot" : k === "BACK" ? "Effacer une lettre" : k);
+          b.addEventListener("click", () => press(k));
+          row.append(b);
+        }
+        kb.append(row);
+      }
+    }
+    for (const b of kb.querySelectorAll(".key")) {
+      const mark = game.keyboard[b.dataset.key];
+      if (mark) {
+        b.dataset.mark = mark;
+        b.setAttribute("aria-label", `${b.dataset.key}, ${MARK_WORDS[mark]}`);
+      }
+    }
+  }
+
+  function drawMeta() {
+    const left = game.status === "playing" ? ` — ${game.tries_left} essai${game.tries_left > 1 ? "s" : ""}` : "";
+    $("meta").textContent = `Mot n°${game.puzzle} — ${game.length} lettres, commence par ${game.first_letter}${left}`;
+    $("after-game").hidden = game.status === "playing";
+  }
+
+  function draw() {
+    drawMeta();
+    drawGrid();
+    drawKeyboard();
+  }
+
+  function rowDescription(r, attempt) {
+    const parts = [...attempt.word].map((c, i) => `${c} ${MARK_WORDS[attempt.marks[i]]}`);
+    return `Essai ${r + 1} : ${attempt.word}. ${parts.join(", ")}.`;
+  }
+
+  function toast(message) {
+    const t = $("toast");
+    t.textContent = message;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { t.textContent = ""; }, 4000);
+  }
+
+  function shakeCurrentRow() {
+    const row = document.querySelector(".row.current");
+    if (!row) return;
+    row.classList.remove("shake");
+    void row.offsetWidth; // restart the animation
+    row.classList.add("shake");
+  }
+
+  // --- playing ----------------------------------------------------------------------
+  function resetTyped() {
+    typed = [game.first_letter];
+    skippedFirst = false;
+  }
+
+  function press(key) {
+    if (!game || game.status !== "playing" || busy) return;
+    if (key === "ENTER") return submit();
+    if (key === "BACK") {
+      if (typed.length > 1) typed.pop();
+    } else if (/^[A-Z]$/.test(key) && typed.length < game.length) {
+      // Typing the given first letter once more at the start is a habit, not a letter.
+      if (typed.length === 1 && key === game.first_letter && !skippedFirst) skippedFirst = true;
+      else typed.push(key);
+    }
+    drawGrid();
+  }
+
+  async function submit() {
+    if (typed.length < game.length) {
+      shakeCurrentRow();
+      toast(`Le mot doit faire ${game.length} lettres.`);
+      return;
+    }
+    busy = true;
+    const attempt = game.attempts.length + 1;
+    const word = typed.join("");
+    try {
+      const resp = await fetch("/api/game/guess", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ attempt, word, puzzle: game.puzzle }),
+      });
+      const body = await resp.json().catch(() => ({}));
+      if (resp.ok) {
+        await reveal(body);
+      } else if (resp.status === 422) {
+        shakeCurrentRow();
+        toast(body.message || "Mot refusé.");
+      } else if (resp.status === 409) {
+        toast(body.message || "La partie a changé.");
+        await load();
+      } else {
+        // 502/503/network: the same try can be sent again safely (it is idempotent).
+        toast(body.message || "Le service ne répond pas. Réessayez.");
+      }
+    } catch (e) {
+      toast("Connexion perdue. Réessayez : votre essai n'est pas perdu.");
+    } finally {
+      busy = false;
+    }
+  }
+
+  function reveal(next) {
+    return new Promise((resolve) => {
+      const r = next.attempts.length - 1;
+      const attempt = next.attempts[r];
+      const row = document.querySelector(`.row[data-row="${r}"]`);
+      const tiles = row ? [...row.children] : [];
+      const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      tiles.forEach((t, i) => {
+        setTimeout(() => {
+          t.classList.remove("typed", "hint", "cursor");
+          t.textContent = attempt.word[i];
+          t.classList.add("flip");
+          t.dataset.mark = attempt.marks[i];
+        }, reduced ? 0 : i * FLIP_MS);
+      });
+      setTimeout(() => {
+        game = next;
+        resetTyped();
+        draw();
+        $("announcer").textContent = rowDescription(r, attempt);
+        if (game.status !== "playing") showEnd();
+        resolve();
+      }, reduced ? 0 : tiles.length * FLIP_MS + 350);
+    });
+  }
+
+  // --- end of game ------------------------------------------------------------------
+  function showEnd() {
+    const won = game.status === "won";
+    $("end-title").textContent = won ? `Bravo ! Trouvé en ${game.attempts.length} essai${game.attempts.length > 1 ? "s" : ""}.` : "Perdu !";
+    $("end-answer").textContent = game.answer;
+    $("share-text").textContent = game.share;
+    $("copy-status").textContent = "";
+    if (!$("end").open) $("end").showModal();
+    tick();
+  }
+
+  function tick() {
+    clearTimeout(tick.timer);
+    const ms = new Date(game.next_puzzle_at).getTime() - Date.now();
+    if (ms <= 0) { window.location.reload(); return; }
+    const s = Math.floor(ms / 1000);
+    const pad = (n) => String(n).padStart(2, "0");
+    $("countdown").textContent = `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+    tick.timer = setTimeout(tick, 1000);
+  }
+
+  async function copyShare() {
+    try {
+      await navigator.clipboard.writeText(game.share);
+      $("copy-status").textContent = "Copié !";
+    } catch (e) {
+      // No clipboard permission (plain http, old browser): select the text instead.
+      const range = document.createRange();
+      range.selectNodeContents($("share-text"));
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      $("copy-status").textContent = "Sélectionné : copiez avec Ctrl+C.";
+    }
+  }
+
+  // --- settings ---------------------------------------------------------------------
+  function setPref(name, attr, value) {
+    document.documentElement.dataset[attr] = value;
+    try { window.localStorage.setItem(name, value); } catch (e) { /* private mode */ }
+  }
+
+  function setupSettings() {
+    const dark = $("dark-mode"), contrast = $("high-contrast");
+    dark.checked = document.documentElement.dataset.theme === "dark";
+    contrast.checked = document.documentElement.dataset.contrast === "high";
+    dark.addEventListener("change", () => setPref("motus-theme", "theme", dark.checked ? "dark" : "light"));
+    contrast.addEventListener("change", () => setPref("motus-contrast", "contrast", contrast.checked ? "high" : "normal"));
+    $("open-settings").addEventListener("click", () => $("settings").showModal());
+    $("open-rules").addEventListener("click", () => $("rules").showModal());
+    $("open-end").addEventListener("click", showEnd);
+    $("copy-share").addEventListener("click", copyShare);
+  }
+
+  // --- start --------------------------------------------------------------------------
+  async function load() {
+    const resp = await fetch("/api/game/today", { headers: { Accept: "application/json" } });
+    const body = await resp.json().catch(() => ({}));
+    if (!resp.ok) {
+      $("meta").textContent = body.message || "Le jeu est momentanément indisponible. Rechargez la page.";
+      return;
+    }
+    game = body;
+    resetTyped();
+    draw();
+    if (game.status !== "playing") showEnd();
+  }
+
+  document.addEventListener("keydown", (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || document.querySelector("dialog[open]")) return;
+    if (ev.key === "Enter") { ev.preventDefault(); press("ENTER"); return; }
+    if (ev.key === "Backspace") { ev.preventDefault(); press("BACK"); return; }
+    const letter = ev.key.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toUpperCase();
+    if (/^[A-Z]$/.test(letter)) press(letter);
+  });
+
+  setupSettings();
+  load().catch(() => { $("meta").textContent = "Connexion impossible. Rechargez la page."; });
+})();

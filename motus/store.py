@@ -1,0 +1,102 @@
+"""The game's Redis: sessions and games. The only module of the game that speaks Redis commands."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+
+from redis.asyncio import Redis
+
+from motus import keys
+from motus.game.rules import Attempt, Mark, Status
+
+# Applying a guess is read-check-write; as one Lua script it is atomic, so two
+# tabs or two replicas playing the same game at once cannot both write attempt 3.
+# KEYS[1] game key. ARGV: attempt number, word, marks (JSON), status after, ttl.
+_APPLY_GUESS = """
+local raw = redis.call('GET', KEYS[1])
+local state
+if raw then state = cjson.decode(raw) else state = {attempts = {}, status = 'playing'} end
+local n = tonumber(ARGV[1])
+local count = #state.attempts
+if n <= count then
+  if state.attempts[n].word == ARGV[2] then return {'replay', raw} end
+  return {'conflict', raw}
+end
+if state.status ~= 'playing' then return {'finished', raw} end
+if n ~= count + 1 then return {'out_of_order', raw or ''} end
+state.attempts[count + 1] = {word = ARGV[2], marks = cjson.decode(ARGV[3])}
+state.status = ARGV[4]
+local encoded = cjson.encode(state)
+redis.call('SET', KEYS[1], encoded, 'EX', tonumber(ARGV[5]))
+return {'applied', encoded}
+"""
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"  # a new attempt was recorded
+    REPLAY = "replay"  # the same word for an attempt already played: nothing changes
+    CONFLICT = "conflict"  # another word was already played for that attempt
+    FINISHED = "finished"  # the game is over
+    OUT_OF_ORDER = "out_of_order"  # the attempt number skips ahead
+
+
+@dataclass(frozen=True)
+class GameState:
+    attempts: tuple[Attempt, ...] = ()
+    status: Status = Status.PLAYING
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> GameState:
+        if not raw:
+            return cls()
+        data = json.loads(raw)
+        # cjson encodes an empty Lua table as {}, not [].
+        attempts = tuple(Attempt(a["word"], tuple(Mark(m) for m in a["marks"])) for a in (data.get("attempts") or []))
+        return cls(attempts, Status(data["status"]))
+
+
+class GameStore:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        # EVALSHA, falling back to EVAL once after a Redis restart emptied its script cache.
+        self._apply_guess = redis.register_script(_APPLY_GUESS)
+
+    async def load(self, player: str, puzzle: int) -> GameState:
+        return GameState.from_json(await self.redis.get(keys.game(player, puzzle)))
+
+    async def apply_guess(
+        self, player: str, puzzle: int, number: int, attempt: Attempt, status: Status
+    ) -> tuple[Outcome, GameState]:
+        outcome, raw = await self._apply_guess(
+            keys=[keys.game(player, puzzle)],
+            args=[
+                number,
+                attempt.word,
+                json.dumps([m.value for m in attempt.marks]),
+                status.value,
+                keys.GAME_TTL_SECONDS,
+            ],
+        )
+        return Outcome(outcome), GameState.from_json(raw or None)
+
+
+class SessionStore:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def player(self, session_id: str) -> str | None:
+        key = keys.session(session_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hget(key, "player")
+            pipe.expire(key, keys.SESSION_TTL_SECONDS)
+            player, _ = await pipe.execute()
+        return player
+
+    async def create(self, session_id: str, player: str) -> None:
+        key = keys.session(session_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping={"player": player})
+            pipe.expire(key, keys.SESSION_TTL_SECONDS)
+            await pipe.execute()
