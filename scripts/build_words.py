@@ -106,17 +106,28 @@ def _key(word: str) -> str:
 
 
 def extend_schedule(existing: list[str], answers: list[str]) -> list[str]:
-    """Existing lines unchanged, then every unscheduled answer, under the daily constraints."""
-    pool = sorted((w for w in answers if w not in set(existing)), key=_key)
+    """Existing lines unchanged, then every unscheduled answer, under the daily constraints.
+
+    Days go in blocks of five where each length 6..10 appears once, in a keyed order,
+    so lengths change daily and every length comes back within a week; in each
+    length, words come in keyed SHA-256 order, skipping an initial used in the last
+    three days. A length whose words are used up drops out of the blocks.
+    """
+    scheduled = set(existing)
+    pools: dict[int, list[str]] = {}
+    for word in sorted((w for w in answers if w not in scheduled), key=_key):
+        pools.setdefault(len(word), []).append(word)
     out = list(existing)
-    while pool:
+    block: list[int] = []
+    while any(pools.values()):
+        if not block:
+            block = sorted((n for n, words in pools.items() if words), key=lambda n: _key(f"{len(out)}:{n}"))
+            if out and len(block) > 1 and block[0] == len(out[-1]):
+                block.append(block.pop(0))
+        words = pools[block.pop(0)]
         recent = {w[0] for w in out[-RECENT_INITIALS:]}
-        last_len = len(out[-1]) if out else 0
-        pick = next((w for w in pool if len(w) != last_len and w[0] not in recent), None)
-        if pick is None:
-            # Only at the very end of the pool can nothing fit; take the next word.
-            pick = pool[0]
-        pool.remove(pick)
+        pick = next((w for w in words if w[0] not in recent), words[0])
+        words.remove(pick)
         out.append(pick)
     return out
 

@@ -5,6 +5,13 @@ from motus.settings import GameSettings
 from motus_auth.settings import AuthSettings
 from motus_score.settings import ScoreSettings
 
+SECRET = "an-unguessable-test-secret-0123456789-abcdefgh"
+
+
+@pytest.fixture(autouse=True)
+def _game_secret(monkeypatch):
+    monkeypatch.setenv("GAME_SESSION_SECRET", SECRET)
+
 
 def test_each_service_reads_its_own_prefix(monkeypatch):
     monkeypatch.setenv("GAME_INSTANCE", "motus-2")
@@ -31,6 +38,9 @@ def test_defaults_match_the_local_stack():
         ("GAME_LOG_LEVEL", "LOUD"),
         ("GAME_DRAIN_SECONDS", "-1"),
         ("GAME_REDIS_TIMEOUT_SECONDS", "0"),
+        ("GAME_SESSION_SECRET", "too-short"),
+        ("GAME_SESSION_SECRET", "x" * 64),
+        ("GAME_SESSION_SECRET", "changemechangemechangemechangemechangeme"),
     ],
 )
 def test_bad_setting_is_refused_with_its_name(monkeypatch, var, value):
@@ -39,3 +49,13 @@ def test_bad_setting_is_refused_with_its_name(monkeypatch, var, value):
         GameSettings()
     field = var.removeprefix("GAME_").lower()
     assert field in str(err.value)
+
+
+def test_game_refuses_to_start_without_a_session_secret(monkeypatch):
+    monkeypatch.delenv("GAME_SESSION_SECRET")
+    with pytest.raises(ValidationError, match="session_secret"):
+        GameSettings()
+
+
+def test_session_secret_never_shows_in_repr():
+    assert SECRET not in repr(GameSettings())

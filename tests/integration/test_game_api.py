@@ -1,0 +1,219 @@
+"""The game through HAProxy on a private stack: the rules as a player meets them."""
+
+from __future__ import annotations
+
+import concurrent.futures
+
+import httpx2
+import pytest
+
+from motus.game import rules
+from tests.support.players import Player, todays_puzzle, wrong_words
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def player(healthy_stack):
+    p = Player(healthy_stack.topology.public_url)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def puzzle():
+    return todays_puzzle()
+
+
+def _never_shows(answer: str, resp: httpx2.Response) -> None:
+    assert answer.lower() not in resp.text.lower(), resp.text
+
+
+def test_new_player_sees_the_puzzle_but_not_the_answer(player, puzzle):
+    resp = player.today()
+    assert resp.status_code == 200
+    body = resp.json()
+    assert (body["puzzle"], body["length"], body["first_letter"]) == (
+        puzzle.number,
+        puzzle.length,
+        puzzle.first_letter.upper(),
+    )
+    assert body["status"] == "playing" and body["tries_left"] == 6 and body["attempts"] == []
+    assert body["answer"] is None and body["share"] is None
+    assert body["known"] == [puzzle.first_letter.upper()] + [None] * (puzzle.length - 1)
+    assert resp.headers["cache-control"] == "no-store"
+    set_cookie = resp.headers["set-cookie"]
+    assert "motus_session=" in set_cookie and "HttpOnly" in set_cookie and "SameSite=lax" in set_cookie
+    _never_shows(puzzle.answer, resp)
+
+
+def test_win_reveals_answer_and_share_text(player, puzzle):
+    [wrong] = wrong_words(puzzle, 1)
+    first = player.guess(1, wrong)
+    assert first.status_code == 200
+    _never_shows(puzzle.answer, first)
+    assert first.json()["attempts"][0]["marks"] == [m.value for m in rules.mark(wrong, puzzle.answer)]
+    won = player.guess(2, puzzle.answer.upper()).json()
+    assert won["status"] == "won" and won["answer"] == puzzle.answer.upper() and won["tries_left"] == 0
+    assert won["share"].startswith(f"MOTUS #{puzzle.number} 2/6\n")
+    assert player.today().json()["status"] == "won"
+    # Over is over: no seventh try, no try after a win.
+    refused = player.guess(3, wrong_words(puzzle, 2)[1])
+    assert refused.status_code == 409 and refused.json()["code"] == "game_over"
+
+
+def test_lose_after_six_wrong_tries_then_answer_shown(player, puzzle):
+    words = wrong_words(puzzle, 6)
+    for n, word in enumerate(words, start=1):
+        resp = player.guess(n, word)
+        assert resp.status_code == 200, resp.text
+        if n < 6:
+            _never_shows(puzzle.answer, resp)
+            assert resp.json()["tries_left"] == 6 - n
+    body = resp.json()
+    assert body["status"] == "lost" and body["answer"] == puzzle.answer.upper()
+    assert body["share"].startswith(f"MOTUS #{puzzle.number} X/6")
+
+
+@pytest.mark.parametrize(
+    ("make_word", "code"),
+    [
+        (lambda p: p.answer[:-1], "wrong_length"),
+        (lambda p: p.answer + "s", "wrong_length"),
+        (lambda p: ("b" if p.first_letter != "b" else "c") + p.answer[1:], "wrong_first_letter"),
+        (lambda p: p.first_letter + "z" * (p.length - 1), "unknown_word"),
+        (lambda p: p.first_letter + "-" * (p.length - 1), "not_a_word"),
+    ],
+)
+def test_refused_guess_costs_no_try(player, puzzle, make_word, code):
+    resp = player.guess(1, make_word(puzzle))
+    assert resp.status_code == 422
+    body = resp.json()
+    assert body["code"] == code and body["message"]
+    today = player.today().json()
+    assert today["tries_left"] == 6 and today["attempts"] == []
+    # The same attempt number is still free.
+    assert player.guess(1, wrong_words(puzzle, 1)[0]).status_code == 200
+
+
+def test_replaying_an_attempt_is_idempotent_and_another_word_is_409(player, puzzle):
+    w1, w2 = wrong_words(puzzle, 2)
+    first = player.guess(1, w1).json()
+    replay = player.guess(1, w1.upper())
+    assert replay.status_code == 200 and replay.json()["replayed"] is True
+    assert replay.json()["attempts"] == first["attempts"]
+    conflict = player.guess(1, w2)
+    assert conflict.status_code == 409 and conflict.json()["code"] == "attempt_conflict"
+    skipped = player.guess(3, w2)
+    assert skipped.status_code == 409 and skipped.json()["code"] == "attempt_out_of_order"
+    assert len(player.today().json()["attempts"]) == 1
+
+
+def test_concurrent_tries_for_one_attempt_record_exactly_one(healthy_stack, player, puzzle):
+    # Two tabs on two replicas send attempt 1 with different words at the same time.
+    player.today()  # one session, shared by both "tabs"
+    cookies = dict(player.client.cookies)
+    words = wrong_words(puzzle, 8)
+    base = healthy_stack.topology.public_url
+
+    def tab(i: int) -> int:
+        replica = "motus-1" if i % 2 else "motus-2"
+        with httpx2.Client(base_url=base, cookies={**cookies, "MOTUS_GAME": replica}, timeout=10) as c:
+            return c.post("/api/game/guess", json={"attempt": 1, "word": words[i]}).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(tab, range(8)))
+    assert statuses == [200] + [409] * 7
+    assert len(player.today().json()["attempts"]) == 1
+
+
+def test_puzzle_number_from_yesterday_is_refused(player, puzzle):
+    resp = player.guess(1, wrong_words(puzzle, 1)[0], puzzle=puzzle.number - 1)
+    assert resp.status_code == 409 and resp.json()["code"] == "puzzle_changed"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"attempt": 0, "word": "x"}, 422),
+        ({"attempt": 7, "word": "x"}, 422),
+        ({"attempt": "un", "word": "x"}, 422),
+        ({"word": "x"}, 422),
+        ({"attempt": 1, "word": "x" * 41}, 422),
+        ({"attempt": 1}, 422),
+    ],
+)
+def test_malformed_guess_is_a_clear_422(player, body, status):
+    resp = player.client.post("/api/game/guess", json=body)
+    assert resp.status_code == status
+    assert resp.json()["code"] == "invalid_request" and resp.json()["fields"]
+
+
+def test_non_json_body_is_415(player):
+    resp = player.client.post(
+        "/api/game/guess", content=b'{"attempt":1,"word":"x"}', headers={"content-type": "text/plain"}
+    )
+    assert resp.status_code == 415 and resp.json()["code"] == "unsupported_media_type"
+
+
+def test_forged_session_cookie_gets_a_new_player(healthy_stack, player, puzzle):
+    player.guess(1, wrong_words(puzzle, 1)[0])
+    real = player.client.cookies["motus_session"]
+    forged = real.split(".")[0] + ".AAAA"
+    with httpx2.Client(base_url=healthy_stack.topology.public_url, cookies={"motus_session": forged}, timeout=10) as c:
+        body = c.get("/api/game/today").json()
+    assert body["attempts"] == []
+
+
+def test_both_replicas_serve_the_same_puzzle(healthy_stack, puzzle):
+    seen = {}
+    for replica in ("motus-1", "motus-2"):
+        resp = httpx2.get(
+            healthy_stack.topology.public_url + "/api/game/today", cookies={"MOTUS_GAME": replica}, timeout=10
+        )
+        assert resp.headers["x-motus-instance"] == replica
+        body = resp.json()
+        seen[replica] = (body["puzzle"], body["length"], body["first_letter"], body["date"])
+    assert (
+        seen["motus-1"]
+        == seen["motus-2"]
+        == (puzzle.number, puzzle.length, puzzle.first_letter.upper(), puzzle.day.isoformat())
+    )
+
+
+def test_game_follows_the_player_across_replicas(player, puzzle):
+    words = wrong_words(puzzle, 3)
+    for n, (word, replica) in enumerate(zip(words, ("motus-1", "motus-2", "motus-1"), strict=True), start=1):
+        player.client.cookies.set("MOTUS_GAME", replica)
+        resp = player.guess(n, word)
+        assert resp.status_code == 200 and resp.headers["x-motus-instance"] == replica
+        assert len(resp.json()["attempts"]) == n
+
+
+def test_game_survives_sigkill_of_the_replica_that_served_it(healthy_stack, player, puzzle):
+    w1, w2, w3 = wrong_words(puzzle, 3)
+    player.guess(1, w1)
+    served = player.guess(2, w2).headers["x-motus-instance"]
+    healthy_stack.kill([served])
+    resp = player.guess(3, w3)
+    assert resp.status_code == 200
+    assert resp.headers["x-motus-instance"] != served
+    assert [a["word"] for a in resp.json()["attempts"]] == [w.upper() for w in (w1, w2, w3)]
+
+
+def test_game_survives_a_restart_of_the_game_store(healthy_stack, player, puzzle):
+    w1, w2 = wrong_words(puzzle, 2)
+    player.guess(1, w1)
+    healthy_stack.kill(["redis-game"])  # a crash, not a clean shutdown
+    healthy_stack.start(["redis-game"])
+    healthy_stack.wait_ready(timeout=15)
+    resp = player.guess(2, w2)
+    assert resp.status_code == 200, resp.text
+    assert [a["word"] for a in resp.json()["attempts"]] == [w1.upper(), w2.upper()]
+
+
+def test_openapi_documents_the_game_api(healthy_stack):
+    spec = httpx2.get(healthy_stack.topology.public_url + "/openapi.json", timeout=10).json()
+    assert {"/api/game/today", "/api/game/guess"} <= set(spec["paths"])
+    responses = spec["paths"]["/api/game/guess"]["post"]["responses"]
+    assert {"200", "409", "415", "422"} <= set(responses)

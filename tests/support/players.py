@@ -1,0 +1,42 @@
+"""A player of today's puzzle through HAProxy, as a browser would be (own cookies)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import httpx2
+
+from motus.game import daily
+from motus.game.words import allowed_words
+
+
+def todays_puzzle() -> daily.Puzzle:
+    now = datetime.now(UTC)
+    # A test straddling midnight in Paris would compare two different puzzles.
+    if (daily.next_puzzle_at(now) - now).total_seconds() < 60:
+        time.sleep(61)
+        now = datetime.now(UTC)
+    return daily.today(now)
+
+
+def wrong_words(puzzle: daily.Puzzle, count: int) -> list[str]:
+    """Valid guesses for the puzzle (right length and initial) that are not the answer."""
+    candidates = sorted(
+        w for w in allowed_words() if len(w) == puzzle.length and w[0] == puzzle.first_letter and w != puzzle.answer
+    )
+    return candidates[:count]
+
+
+class Player:
+    def __init__(self, base_url: str) -> None:
+        self.client = httpx2.Client(base_url=base_url, timeout=10)
+
+    def today(self) -> httpx2.Response:
+        return self.client.get("/api/game/today")
+
+    def guess(self, attempt: int, word: str, **extra) -> httpx2.Response:
+        return self.client.post("/api/game/guess", json={"attempt": attempt, "word": word, **extra})
+
+    def close(self) -> None:
+        self.client.close()
