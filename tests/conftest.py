@@ -1,5 +1,6 @@
-"""A private stack of real processes (haproxy, three redis-server, six uvicorn replicas)
-on free loopback ports, started through the launcher exactly as an operator would."""
+"""Shared by the integration and browser tests: a private stack of real processes
+(haproxy, three redis-server, six uvicorn replicas) on free loopback ports, started
+through the launcher exactly as an operator would."""
 
 from __future__ import annotations
 
