@@ -12,13 +12,14 @@ from motus.routes import api, pages
 from motus.settings import GameSettings
 from motus_kit.about import about_router
 from motus_kit.service import build_service
+from motus_kit.settings import load_settings
 
 API_PREFIX = "/api/game"
 HERE = Path(__file__).parent
 
 
 def create_app(settings: GameSettings | None = None) -> FastAPI:
-    settings = settings or GameSettings()
+    settings = settings or load_settings(GameSettings)
     app = build_service(
         service="game",
         title="Motus",

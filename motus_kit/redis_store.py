@@ -6,6 +6,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 
@@ -25,6 +26,10 @@ def create_redis(url: str, timeout_seconds: float) -> Redis:
 
 async def durability(redis: Redis) -> dict[str, str]:
     """The persistence settings the store runs with, for operators to check."""
-    conf = await redis.config_get("appendonly")
-    conf.update(await redis.config_get("appendfsync"))
+    try:
+        conf = await redis.config_get("appendonly")
+        conf.update(await redis.config_get("appendfsync"))
+    except ResponseError:
+        # A managed Redis may refuse CONFIG; the page still answers.
+        return {"appendonly": "unknown", "appendfsync": "unknown"}
     return {"appendonly": conf.get("appendonly", "?"), "appendfsync": conf.get("appendfsync", "?")}

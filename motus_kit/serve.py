@@ -17,6 +17,8 @@ from types import FrameType
 import uvicorn
 from uvicorn.importer import import_from_string
 
+from motus_kit.wire import CoalescingH11Protocol
+
 log = logging.getLogger("motus.serve")
 
 
@@ -27,7 +29,13 @@ class DrainingServer(uvicorn.Server):
         self.drain_seconds = drain_seconds
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        if self.lifecycle.draining or self.drain_seconds <= 0:
+        if self.lifecycle.draining:
+            # A second signal means now: do not wait for in-flight requests either.
+            self.force_exit = True
+            super().handle_exit(sig, frame)
+            return
+        if self.drain_seconds <= 0:
+            self.lifecycle.begin_draining()
             super().handle_exit(sig, frame)
             return
         self.lifecycle.begin_draining()
@@ -57,6 +65,11 @@ def main(argv: list[str] | None = None) -> None:
         proxy_headers=True,
         forwarded_allow_ips="*",
         timeout_graceful_shutdown=10,
+        # Longer than HAProxy keeps an idle server connection for reuse, so HAProxy is
+        # never handed a connection uvicorn is closing at that very moment.
+        timeout_keep_alive=75,
+        http=CoalescingH11Protocol,
+        server_header=False,
         lifespan="on",
     )
     DrainingServer(config, app.state.lifecycle, app.state.settings.drain_seconds).run()

@@ -38,7 +38,9 @@ def build_service(
         finally:
             await app.state.redis.aclose()
 
-    app = FastAPI(title=title, lifespan=lifespan, redirect_slashes=False)
+    # The OpenAPI schema is served; the Swagger and ReDoc pages are not, since they
+    # load their scripts from a CDN.
+    app = FastAPI(title=title, lifespan=lifespan, redirect_slashes=False, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.service = service
     app.state.lifecycle = Lifecycle()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,3 +36,19 @@ class ServiceSettings(BaseSettings):
     # It must exceed HAProxy's detection time (2 checks x 500 ms) so no new request
     # is sent to a replica that is about to close its socket.
     drain_seconds: float = Field(default=1.5, ge=0, le=60)
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+class SettingsError(SystemExit):
+    """Bad configuration: the process stops at once with a message naming each variable."""
+
+
+def load_settings(cls: type[S]) -> S:
+    try:
+        return cls()
+    except ValidationError as exc:
+        prefix = cls.model_config.get("env_prefix", "")
+        lines = [f"  {prefix}{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()]
+        raise SettingsError(f"{cls.__name__}: invalid configuration\n" + "\n".join(lines)) from None

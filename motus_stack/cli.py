@@ -81,8 +81,19 @@ def _print_lines(stack: Stack, names: list[str], lines: int, follow: bool) -> No
 
 
 def _up(stack: Stack, detach: bool, timeout: float) -> None:
+    # SIGTERM behaves like Ctrl-C from the start: an interrupted start-up must not
+    # leave half a stack running behind the operator's back.
+    def _interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)
     print(f"starting the Motus stack from {stack.state_dir} ...", flush=True)
-    stack.up(timeout=timeout)
+    try:
+        stack.up(timeout=timeout)
+    except KeyboardInterrupt:
+        print("\ninterrupted: stopping what was started ...", flush=True)
+        stack.down()
+        raise
     topo = stack.topology
     print(f"ready: open {topo.public_url}/   (HAProxy stats: {topo.stats_url}/stats)", flush=True)
     if detach:
@@ -90,19 +101,15 @@ def _up(stack: Stack, detach: bool, timeout: float) -> None:
         return
 
     # Foreground: logs of every process until Ctrl-C (or SIGTERM), then stop everything.
-    def _stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _stop)
     names = process_names()
     width = max(len(n) for n in names)
     try:
         for name, line in stack.follow(names):
             print(f"{name:<{width}} | {line}", flush=True)
+        print("the stack was stopped from elsewhere.")
     except KeyboardInterrupt:
         print("\nstopping the stack ...", flush=True)
-        stack.down()
-        print("stopped.")
+        print("stopped." if stack.down() else "it was already stopped.")
 
 
 def main(argv: list[str] | None = None) -> int:

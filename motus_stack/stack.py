@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -60,6 +61,7 @@ class Stack:
         if base_port is None:
             env_base = os.environ.get("MOTUS_STACK_BASE_PORT")
             base_port = int(env_base) if env_base else saved.get("base_port")
+        self.saved_base_port = saved.get("base_port")
         self.base_port = base_port
         self.topology = Topology(self.state_dir, Ports.from_base(base_port), python=sys.executable)
         self.supervisor = Supervisor(self.state_dir / "supervisor.sock")
@@ -108,6 +110,7 @@ class Stack:
                 f"a stack is already running from {self.state_dir}.\n"
                 "See it with `motus-stack status`, or stop it with `motus-stack down`."
             )
+        self._reap_orphans()
         programs = preflight.find_programs()
         if len(str(self.supervisor.socket_path)) > _MAX_SOCKET_PATH:
             raise StackError(
@@ -119,6 +122,7 @@ class Stack:
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
         self.supervisor.socket_path.unlink(missing_ok=True)  # left by a crashed supervisord
         self._settings_file.write_text(json.dumps({"base_port": self.base_port}))
+        self.saved_base_port = self.base_port
         self.topology = dataclasses.replace(self.topology, secrets=self._secrets())
         # The config holds the secrets in the programs' environments: private file.
         self.conf_path.unlink(missing_ok=True)
@@ -153,10 +157,12 @@ class Stack:
     def _not_ready(self) -> list[str]:
         if not self.supervisor.is_running():
             return ["supervisord"]
-        waiting = [
-            s.name for s in self.status() if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")
-        ]
-        return waiting
+        rows = self.status()
+        # Nothing restarts a process that gave up: waiting longer would only delay the bad news.
+        dead = [s.name for s in rows if s.state in ("FATAL", "EXITED")]
+        if dead:
+            raise StackError(f"{', '.join(dead)} exited during start-up.\n" + self._log_tails(dead, lines=15))
+        return [s.name for s in rows if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")]
 
     def _log_tails(self, names: Iterable[str], lines: int = 8) -> str:
         out = []
@@ -171,7 +177,7 @@ class Stack:
         """Stop every process and supervisord. False if nothing was running."""
         if not self.supervisor.is_running():
             self.supervisor.socket_path.unlink(missing_ok=True)
-            return False
+            return self._reap_orphans()
         pid = self._supervisord_pid()
         with contextlib.suppress(OSError, xmlrpc.client.Error):
             self._stop_in_layers()
@@ -202,6 +208,29 @@ class Stack:
                     break
                 time.sleep(0.05)
 
+    def _reap_orphans(self, grace: float = 10.0) -> bool:
+        """Stop what a dead supervisord left running. True if there was anything.
+
+        supervisord runs in a session of its own (setsid), which its programs share:
+        when it dies they carry on, holding the ports, with nobody to stop them.
+        """
+        sid = self._supervisord_pid()
+        if sid is None or _pid_alive(sid):
+            return False
+        orphans = _session_members(sid)
+        for pid in orphans:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while any(_pid_alive(pid) for pid in orphans) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in orphans:
+            if _pid_alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        (self.state_dir / "supervisord.pid").unlink(missing_ok=True)
+        return bool(orphans)
+
     def _supervisord_pid(self) -> int | None:
         try:
             return int((self.state_dir / "supervisord.pid").read_text().strip())
@@ -218,6 +247,11 @@ class Stack:
     def _require_running(self) -> None:
         if not self.supervisor.is_running():
             raise StackError(f"no stack is running from {self.state_dir}. Start it with `motus-stack up`.")
+        if self.base_port != self.saved_base_port:
+            raise StackError(
+                f"the stack in {self.state_dir} runs with base port {self.saved_base_port}, not {self.base_port}: "
+                "drop --base-port (or MOTUS_STACK_BASE_PORT), it is remembered."
+            )
 
     def _each(self, names: Iterable[str], action) -> None:
         names = list(names)
@@ -287,15 +321,24 @@ class Stack:
         path = self.log_path(name)
         try:
             with path.open("rb") as fh:
-                fh.seek(0, os.SEEK_END)
-                fh.seek(max(0, fh.tell() - 200 * lines))
-                data = fh.read().decode("utf-8", "replace")
+                end = fh.seek(0, os.SEEK_END)
+                data, pos = b"", end
+                # Read backwards in blocks until enough lines (or the whole file) are in.
+                while pos > 0 and data.count(b"\n") <= lines:
+                    step = min(64 * 1024, pos)
+                    pos -= step
+                    fh.seek(pos)
+                    data = fh.read(step) + data
         except OSError:
             return []
-        return data.splitlines()[-lines:]
+        return data.decode("utf-8", "replace").splitlines()[-lines:]
 
-    def follow(self, names: Iterable[str], poll: float = 0.2, from_start: bool = False) -> Iterator[tuple[str, str]]:
-        """Yield (name, line) as the processes write them, like `docker compose logs -f`."""
+    def follow(
+        self, names: Iterable[str], poll: float = 0.2, from_start: bool = False, stop_when_down: bool = True
+    ) -> Iterator[tuple[str, str]]:
+        """Yield (name, line) as the processes write them, like `docker compose logs -f`.
+
+        Ends when the stack is stopped (from another terminal, say)."""
         names = list(names)
         self._check_names(names)
         offsets: dict[str, int] = {}
@@ -303,6 +346,7 @@ class Stack:
             path = self.log_path(name)
             offsets[name] = 0 if from_start or not path.exists() else path.stat().st_size
         partial: dict[str, bytes] = {name: b"" for name in names}
+        next_check = time.monotonic() + 1.0
         while True:
             idle = True
             for name in names:
@@ -324,6 +368,10 @@ class Stack:
                 for raw in complete:
                     yield name, raw.decode("utf-8", "replace")
             if idle:
+                if stop_when_down and time.monotonic() > next_check:
+                    if not self.supervisor.is_running():
+                        return
+                    next_check = time.monotonic() + 1.0
                 time.sleep(poll)
 
 
@@ -340,3 +388,18 @@ def _pid_alive(pid: int) -> bool:
             return fh.read().split(") ", 1)[1][0] != "Z"
     except OSError:
         return False
+
+
+def _session_members(sid: int) -> list[int]:
+    """Pids of the live processes whose session id is `sid` (field 6 of /proc/PID/stat)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members

@@ -17,7 +17,7 @@ if ! command -v python3 >/dev/null 2>&1; then
 elif ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
   need_apt+=(python3-venv)
 fi
-if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
   need_apt+=(chromium)
 fi
 
@@ -29,7 +29,17 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     sudo="sudo"
   fi
   $sudo apt-get update -qq
+  # Debian's browser package is `chromium`; Ubuntu only has `chromium-browser`.
+  if [[ " ${need_apt[*]} " == *" chromium "* ]] && ! apt-cache policy chromium | grep -q 'Candidate: [0-9]'; then
+    need_apt=("${need_apt[@]/#chromium/chromium-browser}")
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "Motus needs Python 3.11 or newer; this machine has $(python3 --version 2>&1)." >&2
+  echo "On Debian 12 or Ubuntu 24.04 the system python3 is recent enough." >&2
+  exit 1
 fi
 
 reqs=requirements.txt

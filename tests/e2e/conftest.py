@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling out, which this
 # closed network refuses; --no-sandbox because CI runs as root.
 FLAGS = [

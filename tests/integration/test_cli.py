@@ -143,3 +143,16 @@ def test_foreground_up_shows_prefixed_logs_and_ctrl_c_stops_everything(tmp_path)
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def test_logs_n_gives_that_many_lines(healthy_stack):
+    for _ in range(60):
+        httpx2.get(healthy_stack.topology.public_url + "/healthz", timeout=5)
+    result = run_cli("--state-dir", str(healthy_stack.state_dir), "logs", "haproxy", "-n", "50")
+    assert len(result.stdout.splitlines()) == 50
+
+
+def test_another_base_port_for_a_running_stack_is_refused(healthy_stack):
+    result = run_cli("--state-dir", str(healthy_stack.state_dir), "--base-port", "24000", "status")
+    assert result.returncode == 1
+    assert f"runs with base port {healthy_stack.base_port}" in result.stderr

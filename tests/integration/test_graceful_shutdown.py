@@ -79,3 +79,26 @@ def test_second_signal_stops_at_once(replica):
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=10)
     assert time.monotonic() - sent_at < 1.4  # did not sit out the 1.5 s drain
+
+
+def test_second_signal_stops_at_once_even_with_a_request_in_flight(replica):
+    proc, url = replica
+    outcome: dict[str, object] = {}
+
+    def slow_request() -> None:
+        try:
+            outcome["status"] = httpx2.get(url + "/api/test/slow", params={"seconds": 8}, timeout=15).status_code
+        except httpx2.HTTPError as exc:
+            outcome["error"] = type(exc).__name__
+
+    client = threading.Thread(target=slow_request)
+    client.start()
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    wait_until(lambda: httpx2.get(url + "/readyz", timeout=1).status_code == 503, timeout=1)
+    second = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=10)
+    assert time.monotonic() - second < 4  # the 8 s request was not waited for
+    client.join(timeout=15)
+    assert "status" not in outcome  # it was cut, as asked

@@ -62,3 +62,29 @@ def test_haproxy_exposes_stats_and_prometheus_metrics(healthy_stack):
     metrics = httpx2.get(stats + "/metrics", timeout=5).text
     assert 'haproxy_server_status{proxy="game",server="motus-1",state="UP"} 1' in metrics
     assert 'haproxy_backend_active_servers{proxy="auth"} 2' in metrics
+
+
+def test_every_haproxy_access_line_is_json_even_with_retries(healthy_stack):
+    stack = healthy_stack
+    stack.kill(["score-1"])
+    # Sent before HAProxy's checks notice: the first connection is refused and retried.
+    resp = httpx2.get(stack.topology.public_url + "/api/score/", cookies={"MOTUS_SCORE": "score-1"}, timeout=5)
+    assert resp.status_code == 200 and resp.headers["x-motus-instance"] == "score-2"
+    stack.start(["score-1"])
+    lines = [line for line in stack.tail("haproxy", 2000) if line.startswith("{")]
+    parsed = [json.loads(line) for line in lines]
+    assert any(p["retries"] not in ("0", "") for p in parsed), "no retried request in the log"
+
+
+def test_public_frontend_hides_the_replicas_metrics(healthy_stack):
+    resp = httpx2.get(healthy_stack.topology.public_url + "/metrics", timeout=5)
+    assert resp.status_code == 404 and resp.json()["code"] == "not_found"
+
+
+def test_odd_client_request_id_is_replaced_the_same_way_everywhere(healthy_stack):
+    resp = httpx2.get(
+        healthy_stack.topology.public_url + "/auth/", headers={"X-Request-ID": 'bad id "with" quotes'}, timeout=5
+    )
+    rid = resp.headers["x-request-id"]
+    uuid.UUID(rid)  # HAProxy replaced it, so the service kept HAProxy's id
+    wait_until(lambda: _json_lines_with(healthy_stack, "haproxy", rid), timeout=5)

@@ -88,3 +88,17 @@ def test_json_log_lines_carry_service_instance_and_request_id(capsys):
     assert line["request_id"] == "rid-json"
     assert line["level"] == "INFO"
     assert {"timestamp", "method", "path", "status", "duration_ms"} <= line.keys()
+
+
+def test_security_headers_on_every_response(client):
+    for path in ("/healthz", "/nope", "/api/test/boom"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def test_no_swagger_page_loading_a_cdn_but_the_schema_is_served(client):
+    assert client.get("/docs").status_code == 404
+    assert client.get("/openapi.json").status_code == 200

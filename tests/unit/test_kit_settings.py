@@ -59,3 +59,15 @@ def test_game_refuses_to_start_without_a_session_secret(monkeypatch):
 
 def test_session_secret_never_shows_in_repr():
     assert SECRET not in repr(GameSettings())
+
+
+def test_load_settings_names_each_bad_variable(monkeypatch):
+    from motus_kit.settings import SettingsError, load_settings
+
+    monkeypatch.setenv("GAME_LOG_LEVEL", "LOUD")
+    monkeypatch.setenv("GAME_SESSION_SECRET", "short")
+    with pytest.raises(SettingsError) as err:
+        load_settings(GameSettings)
+    text = str(err.value)
+    assert "GAME_LOG_LEVEL" in text and "GAME_SESSION_SECRET" in text
+    assert "short" not in text  # the value of a secret is not echoed
