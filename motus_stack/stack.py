@@ -11,7 +11,6 @@ import dataclasses
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from motus_stack import haproxy_stats, preflight, supervisor_conf
+from motus_stack import haproxy_stats, logfiles, preflight, processes, supervisor_conf
 from motus_stack.control import Supervisor
 from motus_stack.topology import (
     HAPROXY_NAME,
@@ -139,6 +138,8 @@ class Stack:
         if result.returncode != 0:
             raise StackError(f"supervisord did not start:\n{result.stdout}{result.stderr}")
         try:
+            self._wait_running([n for n in process_names() if n != HAPROXY_NAME], timeout)
+            self.start([HAPROXY_NAME])
             self.wait_ready(timeout)
         except StackError:
             self.down()  # never leave half a stack behind
@@ -158,11 +159,24 @@ class Stack:
         if not self.supervisor.is_running():
             return ["supervisord"]
         rows = self.status()
+        self._fail_if_dead({row.name: row.state for row in rows})
+        return [s.name for s in rows if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")]
+
+    def _wait_running(self, names: list[str], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            states = {info["name"]: info["statename"] for info in self.supervisor.processes()}
+            self._fail_if_dead({n: states.get(n, "") for n in names})
+            if all(states.get(n) == "RUNNING" for n in names):
+                return
+            time.sleep(0.1)
+        raise StackError(f"not running after {timeout:.0f} s: {', '.join(names)}")
+
+    def _fail_if_dead(self, states: dict[str, str]) -> None:
         # Nothing restarts a process that gave up: waiting longer would only delay the bad news.
-        dead = [s.name for s in rows if s.state in ("FATAL", "EXITED")]
+        dead = [name for name, state in states.items() if state in ("FATAL", "EXITED")]
         if dead:
             raise StackError(f"{', '.join(dead)} exited during start-up.\n" + self._log_tails(dead, lines=15))
-        return [s.name for s in rows if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")]
 
     def _log_tails(self, names: Iterable[str], lines: int = 8) -> str:
         out = []
@@ -186,9 +200,9 @@ class Stack:
         with contextlib.suppress(OSError, xmlrpc.client.Error):
             self.supervisor.shutdown()
         deadline = time.monotonic() + timeout
-        while pid and _pid_alive(pid) and time.monotonic() < deadline:
+        while pid and processes.pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if pid and _pid_alive(pid):
+        if pid and processes.pid_alive(pid):
             raise StackError(f"supervisord (pid {pid}) still running after {timeout:.0f} s")
         return True
 
@@ -215,19 +229,10 @@ class Stack:
         when it dies they carry on, holding the ports, with nobody to stop them.
         """
         sid = self._supervisord_pid()
-        if sid is None or _pid_alive(sid):
+        if sid is None or processes.pid_alive(sid):
             return False
-        orphans = _session_members(sid)
-        for pid in orphans:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        while any(_pid_alive(pid) for pid in orphans) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        for pid in orphans:
-            if _pid_alive(pid):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+        orphans = processes.session_members(sid)
+        processes.terminate(orphans, grace)
         (self.state_dir / "supervisord.pid").unlink(missing_ok=True)
         return bool(orphans)
 
@@ -318,88 +323,12 @@ class Stack:
         return info["pid"] if info["statename"] == "RUNNING" else None
 
     def tail(self, name: str, lines: int = 50) -> list[str]:
-        path = self.log_path(name)
-        try:
-            with path.open("rb") as fh:
-                end = fh.seek(0, os.SEEK_END)
-                data, pos = b"", end
-                # Read backwards in blocks until enough lines (or the whole file) are in.
-                while pos > 0 and data.count(b"\n") <= lines:
-                    step = min(64 * 1024, pos)
-                    pos -= step
-                    fh.seek(pos)
-                    data = fh.read(step) + data
-        except OSError:
-            return []
-        return data.decode("utf-8", "replace").splitlines()[-lines:]
+        return logfiles.tail(self.log_path(name), lines)
 
-    def follow(
-        self, names: Iterable[str], poll: float = 0.2, from_start: bool = False, stop_when_down: bool = True
-    ) -> Iterator[tuple[str, str]]:
+    def follow(self, names: Iterable[str], from_start: bool = False) -> Iterator[tuple[str, str]]:
         """Yield (name, line) as the processes write them, like `docker compose logs -f`.
 
         Ends when the stack is stopped (from another terminal, say)."""
         names = list(names)
         self._check_names(names)
-        offsets: dict[str, int] = {}
-        for name in names:
-            path = self.log_path(name)
-            offsets[name] = 0 if from_start or not path.exists() else path.stat().st_size
-        partial: dict[str, bytes] = {name: b"" for name in names}
-        next_check = time.monotonic() + 1.0
-        while True:
-            idle = True
-            for name in names:
-                path = self.log_path(name)
-                try:
-                    size = path.stat().st_size
-                except OSError:
-                    continue
-                if size < offsets[name]:  # rotated
-                    offsets[name] = 0
-                if size == offsets[name]:
-                    continue
-                with path.open("rb") as fh:
-                    fh.seek(offsets[name])
-                    chunk = fh.read(size - offsets[name])
-                offsets[name] = size
-                idle = False
-                *complete, partial[name] = (partial[name] + chunk).split(b"\n")
-                for raw in complete:
-                    yield name, raw.decode("utf-8", "replace")
-            if idle:
-                if stop_when_down and time.monotonic() > next_check:
-                    if not self.supervisor.is_running():
-                        return
-                    next_check = time.monotonic() + 1.0
-                time.sleep(poll)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie still "exists"; treat it as gone once its state says so.
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
-        return False
-
-
-def _session_members(sid: int) -> list[int]:
-    """Pids of the live processes whose session id is `sid` (field 6 of /proc/PID/stat)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[3]) == sid and fields[0] != "Z":
-            members.append(int(entry.name))
-    return members
+        return logfiles.follow({n: self.log_path(n) for n in names}, self.supervisor.is_running, from_start)

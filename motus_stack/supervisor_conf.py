@@ -25,7 +25,9 @@ def _program(proc: Process, command: tuple[str, ...], log_dir: Path) -> str:
         "environment=" + ",".join(f"{key}={_quote(value)}" for key, value in env.items()),
         f"directory={REPO_ROOT}",
         f"priority={_PRIORITY[proc.kind]}",
-        "autostart=true",
+        # The gateway starts last, once the replicas run (see Stack.up): started with
+        # them, its first checks fail and it logs "no server available" for nothing.
+        f"autostart={'false' if proc.kind == 'haproxy' else 'true'}",
         # A replica that dies stays down until `motus-stack start NAME`: the lab is
         # about watching HAProxy route around a failure, and an instant restart would
         # hide it. (Compose restarts crashed containers: restart: unless-stopped.)

@@ -58,6 +58,8 @@ def new_page(browser, healthy_stack):
         page = ctx.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        # A script or style of ours that the Content-Security-Policy blocks shows up here.
+        page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
         page.js_errors = errors
         return page
 

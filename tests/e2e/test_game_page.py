@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from motus.game import rules
 from tests.support.players import todays_puzzle, wrong_words
@@ -19,8 +22,7 @@ def _type(page, word: str) -> None:
 
 def _row_marks(page, row: int) -> list[str]:
     # The row is revealed once the next row (or the end) is drawn, after the flips.
-    next_row = f".row[data-row='{row + 1}'].current"
-    page.wait_for_function(f'document.querySelector("{next_row}") || document.querySelector("dialog#end[open]")')
+    page.wait_for_selector(f".row[data-row='{row + 1}'].current, dialog#end[open]")
     return page.eval_on_selector_all(f'.row[data-row="{row}"] .tile', "ts => ts.map(t => t.dataset.mark)")
 
 
@@ -58,7 +60,7 @@ def test_play_a_whole_game_by_clicking(new_page, artifacts):
     share = page.inner_text("#share-text")
     assert share.startswith(f"MOTUS #{puzzle.number} 2/6")
     assert share.count("🟥") >= puzzle.length
-    page.wait_for_function("/^\\d\\d:\\d\\d:\\d\\d$/.test(document.getElementById('countdown').textContent)")
+    expect(page.locator("#countdown")).to_have_text(re.compile(r"^\d\d:\d\d:\d\d$"))
     page.screenshot(path=str(artifacts / "game-light-won.png"))
     assert page.js_errors == []
 
@@ -114,6 +116,7 @@ def test_screenshots_of_each_mode(new_page, artifacts, name, width, theme, contr
     # Nothing overflows the viewport, even ten letters on a 360 px phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(artifacts / f"game-{name}.png"), full_page=True)
+    assert page.js_errors == []
 
 
 def test_settings_are_remembered(new_page):

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from motus_stack.preflight import port_is_free
+from motus_stack.processes import pid_alive
 from motus_stack.stack import Stack
 from tests.support.ports import free_base_port
 from tests.support.waiting import wait_until
@@ -28,11 +29,11 @@ def test_orphans_of_a_dead_supervisor_are_stopped_and_up_works_again_at_once(tmp
     pids = [row.pid for row in stack.status()]
     supervisord = int((tmp_path / "supervisord.pid").read_text())
     os.kill(supervisord, signal.SIGKILL)
-    wait_until(lambda: not _alive(supervisord), timeout=5, what="supervisord dead")
-    assert all(_alive(pid) for pid in pids)  # orphans, still holding the ports
+    wait_until(lambda: not pid_alive(supervisord), timeout=5, what="supervisord dead")
+    assert all(pid_alive(pid) for pid in pids)  # orphans, still holding the ports
 
     assert stack.down() is True  # it found and stopped them
-    assert not any(_alive(pid) for pid in pids)
+    assert not any(pid_alive(pid) for pid in pids)
     # The ports are free again at once, old connections in TIME_WAIT notwithstanding.
     assert all(port_is_free("127.0.0.1", port) for port in stack.topology.ports.by_name.values())
     stack.up(timeout=60)
@@ -72,12 +73,3 @@ def test_a_replica_that_cannot_start_fails_up_at_once_naming_the_variable(tmp_pa
     assert "GAME_LOG_LEVEL" in result.stderr
     assert time.monotonic() - started < 60  # did not sit out the 120 s timeout
     assert not Stack(state_dir=tmp_path).supervisor.is_running()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open(f"/proc/{pid}/stat") as fh:
-        return fh.read().rsplit(") ", 1)[1][0] != "Z"
