@@ -18,6 +18,7 @@ import httpx2
 
 from motus_stack import haproxy_stats
 from motus_stack.stack import Stack
+from tests.support.players import todays_puzzle, wrong_words
 from tests.support.ports import free_base_port
 from tests.support.traffic import ClientLoops
 
@@ -87,6 +88,26 @@ def latency(stack: Stack, path: str, n: int = 400) -> dict[str, float]:
     }
 
 
+def guess_latency(stack: Stack, players: int = 40) -> dict[str, float]:
+    """POST /api/game/guess round trips: six wrong tries each for `players` new players."""
+    puzzle = todays_puzzle()
+    words = wrong_words(puzzle, 6)
+    samples = []
+    for _ in range(players):
+        with httpx2.Client(base_url=stack.topology.public_url, timeout=10) as client:
+            client.get("/api/game/today")
+            for n, word in enumerate(words, start=1):
+                t = time.perf_counter()
+                client.post("/api/game/guess", json={"attempt": n, "word": word})
+                samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return {
+        "p50": statistics.median(samples),
+        "p95": samples[int(0.95 * len(samples)) - 1],
+        "p99": samples[int(0.99 * len(samples)) - 1],
+    }
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -122,7 +143,10 @@ def main() -> None:
                 lat = latency(stack, path)
                 print(f"  {path:<20} p50 {lat['p50']:6.2f}  p95 {lat['p95']:6.2f}  p99 {lat['p99']:6.2f}")
 
-            print("\nresident memory per process, MiB")
+            lat = guess_latency(stack)
+            print(f"  {'POST /api/game/guess':<20} p50 {lat['p50']:6.2f}  p95 {lat['p95']:6.2f}  p99 {lat['p99']:6.2f}")
+
+            print("\nresident memory per process (game replicas with the 178k-word list loaded), MiB")
             for row in stack.status():
                 if row.pid:
                     print(f"  {row.name:<12} {rss_mib(row.pid):6.1f}")
