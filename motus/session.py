@@ -7,13 +7,13 @@ from, not this mechanism.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 import secrets
 
+from motus_kit import signing
+
 COOKIE = "motus_session"
+_PURPOSE = "game-session"
 _SID_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
@@ -21,22 +21,11 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _signature(session_id: str, secret: str) -> str:
-    digest = hmac.new(secret.encode(), session_id.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
 def sign(session_id: str, secret: str) -> str:
-    return f"{session_id}.{_signature(session_id, secret)}"
+    return signing.sign(session_id, secret, _PURPOSE)
 
 
 def unsign(value: str | None, secret: str) -> str | None:
     """The session id if the cookie is well formed and its signature matches, else None."""
-    if not value or value.count(".") != 1:
-        return None
-    session_id, signature = value.split(".")
-    if not _SID_RE.match(session_id):
-        return None
-    if not hmac.compare_digest(signature, _signature(session_id, secret)):
-        return None
-    return session_id
+    session_id = signing.unsign(value, secret, _PURPOSE)
+    return session_id if session_id and _SID_RE.match(session_id) else None

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from motus_kit.settings import ServiceSettings, instance_field, redis_url_field
+from motus_auth import throttle
+from motus_kit.settings import Secret, ServiceSettings, instance_field, redis_url_field
 
 
 class AuthSettings(ServiceSettings):
@@ -11,3 +13,9 @@ class AuthSettings(ServiceSettings):
     # Defaults match the local stack's first replica, so a hand-started process just works.
     instance: str = instance_field("auth-1")
     redis_url: str = redis_url_field("redis://127.0.0.1:6393/0")
+    # Signs the provider session cookie and the CSRF tokens. `motus-stack` generates
+    # one per stack; compose requires it from the environment.
+    secret_key: Secret
+    # The first lock after five failed logins for an account; it doubles with each
+    # further failure (see throttle.py).
+    login_lock_seconds: int = Field(default=throttle.ACCOUNT_FIRST_LOCK_SECONDS, ge=1, le=3600)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,6 +15,20 @@ def instance_field(default: str):
 
 def redis_url_field(default: str):
     return Field(default=default, pattern=r"^rediss?://")
+
+
+def _refuse_placeholder(value: SecretStr) -> SecretStr:
+    # Long enough is not enough: "xxxxxxxx..." or "changemechangeme..." are placeholders.
+    if len(set(value.get_secret_value())) < 12:
+        raise ValueError(
+            "looks like a placeholder; generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    return value
+
+
+# A secret from the environment: no default, at least 32 characters, not a placeholder,
+# and never shown by repr() or in a validation error.
+Secret = Annotated[SecretStr, Field(min_length=32), AfterValidator(_refuse_placeholder)]
 
 
 class ServiceSettings(BaseSettings):

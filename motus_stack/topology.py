@@ -66,7 +66,7 @@ class ServiceKind:
 
 
 # Secrets a stack generates once and keeps in its state directory.
-SECRET_NAMES = ("GAME_SESSION_SECRET",)
+SECRET_NAMES = ("GAME_SESSION_SECRET", "AUTH_SECRET_KEY")
 
 SERVICES = (
     ServiceKind("game", "GAME_", "motus.app:create_app", "redis-game", ("motus-1", "motus-2"), "/"),

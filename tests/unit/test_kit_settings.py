@@ -9,8 +9,9 @@ SECRET = "an-unguessable-test-secret-0123456789-abcdefgh"
 
 
 @pytest.fixture(autouse=True)
-def _game_secret(monkeypatch):
+def _secrets(monkeypatch):
     monkeypatch.setenv("GAME_SESSION_SECRET", SECRET)
+    monkeypatch.setenv("AUTH_SECRET_KEY", SECRET)
 
 
 def test_each_service_reads_its_own_prefix(monkeypatch):

@@ -1,0 +1,108 @@
+"""Register, log in, log out: the provider's own pages (French, forms with CSRF tokens)."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from motus_auth import passwords, throttle, usernames, web
+from motus_auth.deps import AccountsDep, FailuresDep, SessionsDep
+
+router = APIRouter(prefix="/auth", tags=["accounts"])
+
+CSRF_FAILED = "Le formulaire a expiré. Rechargez la page et réessayez."
+BAD_CREDENTIALS = "Nom d'utilisateur ou mot de passe incorrect."
+
+
+async def _form(request: Request) -> dict[str, str]:
+    # Small forms only; credentials never come in a URL (GET with a password is ignored).
+    form = await request.form(max_files=0, max_fields=8)
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+@router.get("/register", response_class=HTMLResponse, summary="Registration form")
+async def register_form(request: Request, next: str | None = None) -> Response:
+    return web.render(request, "register.html", {"next": web.safe_next(next), "username": "", "errors": []})
+
+
+@router.post("/register", response_class=HTMLResponse, summary="Create an account")
+async def register(request: Request, accounts: AccountsDep, sessions: SessionsDep) -> Response:
+    form = await _form(request)
+    username, password = form.get("username", "").strip(), form.get("password", "")
+    next_url = web.safe_next(form.get("next"))
+    context = {"next": next_url, "username": username}
+    if not web.csrf_ok(request, form.get("csrf_token")):
+        return web.render(request, "register.html", {**context, "errors": [CSRF_FAILED]}, 403)
+    errors = [e for e in (usernames.problem(username), passwords.problem(password, username)) if e]
+    if password != form.get("password_confirm", ""):
+        errors.append("Les deux mots de passe ne sont pas identiques.")
+    if not errors:
+        user = await accounts.create(username, usernames.canonical(username), passwords.hash_password(password))
+        if user is None:
+            errors.append("Ce nom d'utilisateur est déjà pris.")
+        else:
+            session = secrets.token_urlsafe(32)
+            await sessions.create(session, user.id)
+            return web.redirect_signed_in(request, session, next_url)
+    return web.render(request, "register.html", {**context, "errors": errors}, 422)
+
+
+@router.get("/login", response_class=HTMLResponse, summary="Login form")
+async def login_form(request: Request, next: str | None = None) -> Response:
+    return web.render(request, "login.html", {"next": web.safe_next(next), "username": "", "errors": []})
+
+
+@router.post("/login", response_class=HTMLResponse, summary="Log in")
+async def login(request: Request, accounts: AccountsDep, sessions: SessionsDep, failures: FailuresDep) -> Response:
+    form = await _form(request)
+    username, password = form.get("username", "").strip(), form.get("password", "")
+    next_url = web.safe_next(form.get("next"))
+
+    def page(errors: list[str], status: int, headers: dict[str, str] | None = None) -> Response:
+        response = web.render(request, "login.html", {"next": next_url, "username": username, "errors": errors}, status)
+        response.headers.update(headers or {})
+        return response
+
+    if not web.csrf_ok(request, form.get("csrf_token")):
+        return page([CSRF_FAILED], 403)
+    account, ip = usernames.canonical(username), web.client_ip(request)
+    wait = await failures.locked_for(account, ip)
+    if wait:
+        return page([throttle.retry_message(wait)], 429, {"Retry-After": str(wait)})
+    user = await accounts.by_username(account)
+    # Verify against a dummy hash for unknown names: same time, no way to tell which names exist.
+    ok = passwords.verify(user.password_hash if user else passwords.dummy_hash(), password)
+    if not (user and ok):
+        wait = await failures.record_failure(account, ip)
+        if wait:
+            return page([throttle.retry_message(wait)], 429, {"Retry-After": str(wait)})
+        return page([BAD_CREDENTIALS], 401)
+    await failures.clear_account(account)
+    if passwords.needs_rehash(user.password_hash):
+        await accounts.set_password_hash(user.id, passwords.hash_password(password))
+    session = secrets.token_urlsafe(32)
+    await sessions.create(session, user.id)
+    return web.redirect_signed_in(request, session, next_url)
+
+
+@router.post("/logout", summary="Log out of the provider")
+async def logout(request: Request, sessions: SessionsDep) -> Response:
+    form = await _form(request)
+    if not web.csrf_ok(request, form.get("csrf_token")):
+        return web.render(request, "account.html", {"user": None, "errors": [CSRF_FAILED]}, 403)
+    session = web.session_id(request)
+    if session:
+        await sessions.end(session)
+    return web.redirect_signed_out(web.safe_next(form.get("next") or "/auth/login"))
+
+
+@router.get("/account", response_class=HTMLResponse, summary="Who is logged in")
+async def account(request: Request, accounts: AccountsDep, sessions: SessionsDep) -> Response:
+    session = web.session_id(request)
+    user_id = await sessions.user_id(session) if session else None
+    user = await accounts.by_id(user_id) if user_id else None
+    if user is None:
+        return RedirectResponse("/auth/login?next=/auth/account", status_code=303)
+    return web.render(request, "account.html", {"user": user, "errors": []})
