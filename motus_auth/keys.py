@@ -31,3 +31,31 @@ def failures(kind: str, who: str) -> str:
 
 def lock(kind: str, who: str) -> str:
     return f"{PREFIX}:lock:{kind}:{who}"  # TTL = the lock's duration
+
+
+# The provider's RSA signing keys (JSON list, newest first). No TTL.
+SIGNING_KEYS = f"{PREFIX}:signing-keys"
+# One-time authorization codes, stored under a hash of the code: 60 s (RFC 9700
+# asks for short-lived codes), but kept as "used" until then to detect a replay.
+CODE_TTL_SECONDS = 60
+# Refresh tokens (hashed) and their families: 30 days of not logging in again.
+REFRESH_TTL_SECONDS = 30 * 24 * 3600
+# Access tokens are JWTs valid 10 minutes (RFC 9068 profile, <= 15 min here).
+ACCESS_TOKEN_SECONDS = 600
+ID_TOKEN_SECONDS = 600
+
+
+def code(code_hash: str) -> str:
+    return f"{PREFIX}:code:{code_hash}"
+
+
+def nonce(client_id: str, nonce_hash: str) -> str:
+    return f"{PREFIX}:nonce:{client_id}:{nonce_hash}"  # TTL: as long as a code may live
+
+
+def refresh(token_hash: str) -> str:
+    return f"{PREFIX}:refresh:{token_hash}"
+
+
+def family_revoked(family: str) -> str:
+    return f"{PREFIX}:family-revoked:{family}"  # TTL: as long as a refresh token may live

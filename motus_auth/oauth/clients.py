@@ -1,0 +1,117 @@
+"""OAuth clients, declared in a JSON file whose path comes from AUTH_CLIENTS_FILE.
+
+    {"clients": [{"client_id": "motus-game", "client_name": "Motus",
+                  "redirect_uris": ["http://127.0.0.1:8080/login/callback"],
+                  "post_logout_redirect_uris": ["http://127.0.0.1:8080/"],
+                  "scope": "openid profile",
+                  "token_endpoint_auth_method": "client_secret_basic",
+                  "secret_env": "AUTH_CLIENT_SECRET_MOTUS_GAME"}]}
+
+Confidential clients name the variable (or file, "secret_file") holding their
+secret: no secret is ever in this file. Public clients use "none" and PKCE.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from authlib.oauth2.rfc6749 import ClientMixin
+
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+SCOPES = ("openid", "profile")
+
+
+class ClientConfigError(ValueError):
+    """The clients file is wrong; the message says where."""
+
+
+@dataclass(frozen=True)
+class Client(ClientMixin):
+    client_id: str
+    client_name: str
+    redirect_uris: tuple[str, ...]
+    post_logout_redirect_uris: tuple[str, ...]
+    scope: str
+    token_endpoint_auth_method: str
+    secret: str | None = field(default=None, repr=False)
+
+    def get_client_id(self) -> str:
+        return self.client_id
+
+    def get_default_redirect_uri(self) -> str | None:
+        # Never guessed: a request must name its redirect_uri (RFC 9700 exact matching).
+        return None
+
+    def get_allowed_scope(self, scope: str) -> str:
+        allowed = set(self.scope.split())
+        return " ".join(s for s in scope.split() if s in allowed)
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        # Exact string match, no prefix or pattern (RFC 9700 section 2.1).
+        return redirect_uri in self.redirect_uris
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        return self.secret is not None and hmac.compare_digest(self.secret.encode(), client_secret.encode())
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        return method == self.token_endpoint_auth_method
+
+    def check_response_type(self, response_type: str) -> bool:
+        return response_type == "code"  # no implicit flow (RFC 9700 section 2.1.2)
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        return grant_type in ("authorization_code", "refresh_token")  # no password grant
+
+    @property
+    def is_public(self) -> bool:
+        return self.token_endpoint_auth_method == "none"
+
+
+def _secret(entry: dict, where: str) -> str | None:
+    if entry["token_endpoint_auth_method"] == "none":
+        return None
+    if "secret_env" in entry:
+        value = os.environ.get(entry["secret_env"])
+        if not value:
+            raise ClientConfigError(f"{where}: variable {entry['secret_env']} is not set")
+    elif "secret_file" in entry:
+        value = Path(entry["secret_file"]).read_text().strip()
+    else:
+        raise ClientConfigError(f"{where}: a confidential client needs secret_env or secret_file")
+    if len(value) < 32:
+        raise ClientConfigError(f"{where}: the client secret must have at least 32 characters")
+    return value
+
+
+def load(path: Path) -> dict[str, Client]:
+    try:
+        entries = json.loads(path.read_text())["clients"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ClientConfigError(f"{path}: cannot read the clients ({exc})") from exc
+    clients = {}
+    for i, entry in enumerate(entries):
+        where = f"{path}: client #{i + 1}"
+        try:
+            method = entry["token_endpoint_auth_method"]
+            if method not in AUTH_METHODS:
+                raise ClientConfigError(f"{where}: token_endpoint_auth_method must be one of {AUTH_METHODS}")
+            unknown = set(entry.get("scope", "").split()) - set(SCOPES)
+            if unknown:
+                raise ClientConfigError(f"{where}: unknown scope {sorted(unknown)}")
+            client = Client(
+                client_id=entry["client_id"],
+                client_name=entry.get("client_name", entry["client_id"]),
+                redirect_uris=tuple(entry["redirect_uris"]),
+                post_logout_redirect_uris=tuple(entry.get("post_logout_redirect_uris", ())),
+                scope=entry.get("scope", "openid profile"),
+                token_endpoint_auth_method=method,
+                secret=_secret(entry, where),
+            )
+        except KeyError as exc:
+            raise ClientConfigError(f"{where}: missing {exc}") from exc
+        clients[client.client_id] = client
+    return clients

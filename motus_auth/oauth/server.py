@@ -1,0 +1,97 @@
+"""The authorization server: authlib's core wired to our clients, stores and keys."""
+
+from __future__ import annotations
+
+from authlib.oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
+from authlib.oauth2.rfc9207 import IssuerParameter
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from motus_auth import keys
+from motus_auth.oauth import grants
+from motus_auth.oauth.clients import Client
+from motus_auth.oauth.signing_keys import SigningKeys
+from motus_auth.oauth.tokens import TokenStore
+
+# The audience of every access token: the platform's APIs (the score service
+# checks it). Resource servers check it; the userinfo endpoint too.
+API_AUDIENCE = "motus-api"
+
+
+class AccessTokens(JWTBearerTokenGenerator):
+    """RFC 9068 JWT access tokens: iss, sub, aud, exp, scope, client_id, jti, plus the family."""
+
+    def __init__(self, issuer: str, signing_keys: SigningKeys) -> None:
+        super().__init__(issuer=issuer, expires_generator=lambda client, grant_type: keys.ACCESS_TOKEN_SECONDS)
+        self.signing_keys = signing_keys
+
+    def get_jwks(self):
+        return self.signing_keys.private_set()
+
+    def get_audiences(self, client, user, scope):
+        return [API_AUDIENCE]
+
+    def get_auth_time(self, user):
+        return user.auth_time if user else None
+
+    def get_extra_claims(self, client, grant_type, user, scope):
+        # "fam" lets userinfo and introspection honour a family revoked after a replay.
+        return {"fam": user.family} if user else {}
+
+
+class Issuer(IssuerParameter):
+    def __init__(self, issuer: str) -> None:
+        self.issuer = issuer
+
+    def get_issuer(self) -> str:
+        return self.issuer
+
+
+class MotusAuthorizationServer(AuthorizationServer):
+    def __init__(self, issuer: str, clients: dict[str, Client], sync_redis, signing_keys: SigningKeys) -> None:
+        super().__init__(scopes_supported=["openid", "profile"])
+        self.issuer = issuer
+        self.clients = clients
+        self.sync_redis = sync_redis
+        self.signing_keys = signing_keys
+        self.tokens = TokenStore(sync_redis)
+        self.register_token_generator("default", AccessTokens(issuer, signing_keys))
+        self.register_grant(
+            grants.AuthorizationCodeGrant,
+            [grants.S256Required(required=True), grants.MotusOpenIDCode(issuer, signing_keys, self.tokens)],
+        )
+        self.register_grant(grants.RefreshTokenGrant)
+        self.register_extension(Issuer(issuer))
+
+    def query_client(self, client_id):
+        return self.clients.get(client_id)
+
+    def save_token(self, token, request):
+        if "refresh_token" in token:
+            user = request.user
+            self.tokens.save_refresh(
+                token["refresh_token"],
+                request.client.get_client_id(),
+                user.user_id,
+                token.get("scope", ""),
+                user.auth_time,
+                user.family,
+            )
+
+    def create_oauth2_request(self, request) -> OAuth2Request:
+        return request  # already built from the Starlette request (see requests.py)
+
+    def create_json_request(self, request):
+        return request
+
+    def handle_response(self, status, body, headers) -> Response:
+        headers = dict(headers)
+        if status in (301, 302, 303):
+            return RedirectResponse(
+                headers.pop("Location"), status_code=303 if status == 302 else status, headers=headers
+            )
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    def send_signal(self, name, *args, **kwargs):
+        pass

@@ -1,0 +1,181 @@
+"""Codes and refresh tokens in the auth Redis, stored only as SHA-256 hashes.
+
+Every token issued from one login (the code's tokens and every refresh after) has
+a family id. Presenting a used code or an already-rotated refresh token revokes
+the whole family: the legitimate client and the thief both lose it (RFC 9700).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from dataclasses import dataclass
+
+import redis
+from motus_auth import keys
+
+# Claim a code in one step: two exchanges racing on two replicas cannot both win.
+_CLAIM = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return nil end
+local record = cjson.decode(raw)
+if record.used then return {'replay', raw} end
+record.used = true
+redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
+return {'fresh', raw}
+"""
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+@dataclass
+class AuthorizationCode:
+    """What a code stands for; authlib's AuthorizationCodeMixin."""
+
+    code: str
+    client_id: str
+    redirect_uri: str
+    scope: str
+    user_id: str
+    nonce: str | None
+    auth_time: int
+    code_challenge: str | None
+    code_challenge_method: str | None
+    family: str
+    issued_at: float
+
+    def get_redirect_uri(self) -> str:
+        return self.redirect_uri
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def get_nonce(self) -> str | None:
+        return self.nonce
+
+    def get_auth_time(self) -> int:
+        return self.auth_time
+
+    def get_acr(self) -> None:
+        return None
+
+    def get_amr(self) -> list[str]:
+        return ["pwd"]
+
+    def is_expired(self) -> bool:
+        return time.time() > self.issued_at + keys.CODE_TTL_SECONDS
+
+
+@dataclass
+class RefreshToken:
+    """authlib's TokenMixin for a stored refresh token."""
+
+    token_hash: str
+    client_id: str
+    user_id: str
+    scope: str
+    auth_time: int
+    family: str
+    used: bool
+
+    def check_client(self, client) -> bool:
+        return client.get_client_id() == self.client_id
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def get_expires_in(self) -> int:
+        return keys.REFRESH_TTL_SECONDS
+
+    def is_expired(self) -> bool:
+        return False  # Redis expires the key itself
+
+    def is_revoked(self) -> bool:
+        return self.used
+
+
+class TokenStore:
+    def __init__(self, client: redis.Redis) -> None:
+        self.redis = client
+        self._claim = client.register_script(_CLAIM)
+
+    # --- codes ---------------------------------------------------------------------
+    def save_code(self, code: str, record: dict) -> None:
+        record = {**record, "family": uuid.uuid4().hex, "issued_at": time.time(), "used": False}
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.set(keys.code(digest(code)), json.dumps(record), ex=keys.CODE_TTL_SECONDS)
+        if record.get("nonce"):
+            pipe.set(keys.nonce(record["client_id"], digest(record["nonce"])), 1, ex=keys.CODE_TTL_SECONDS * 10)
+        pipe.execute()
+
+    def nonce_seen(self, client_id: str, nonce: str) -> bool:
+        return bool(self.redis.exists(keys.nonce(client_id, digest(nonce))))
+
+    def claim_code(self, code: str) -> AuthorizationCode | None:
+        """The code's record if this is its first use; None if unknown, expired or replayed.
+
+        A replay revokes every token issued from the code's first use."""
+        result = self._claim(keys=[keys.code(digest(code))])
+        if not result:
+            return None
+        state, raw = result
+        record = json.loads(raw)
+        if state == "replay":
+            self.revoke_family(record["family"])
+            return None
+        fields = {k: record.get(k) for k in AuthorizationCode.__dataclass_fields__ if k != "code"}
+        return AuthorizationCode(code=code, **fields)
+
+    # --- refresh tokens ---------------------------------------------------------------
+    def save_refresh(self, token: str, client_id: str, user_id: str, scope: str, auth_time: int, family: str) -> None:
+        record = {
+            "client_id": client_id,
+            "user_id": user_id,
+            "scope": scope,
+            "auth_time": auth_time,
+            "family": family,
+            "used": False,
+        }
+        self.redis.set(keys.refresh(digest(token)), json.dumps(record), ex=keys.REFRESH_TTL_SECONDS)
+
+    def refresh_token(self, token: str) -> RefreshToken | None:
+        """The stored token, or None. A rotated (used) token coming back revokes its family."""
+        token_hash = digest(token)
+        raw = self.redis.get(keys.refresh(token_hash))
+        if raw is None:
+            return None
+        record = json.loads(raw)
+        if self.family_revoked(record["family"]):
+            return None
+        if record["used"]:
+            self.revoke_family(record["family"])
+            return None
+        return RefreshToken(token_hash=token_hash, **record)
+
+    def mark_refresh_used(self, token: RefreshToken) -> bool:
+        """Rotate: True for the one caller that marked it, False if another got there first."""
+        key = keys.refresh(token.token_hash)
+        with self.redis.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                raw = pipe.get(key)
+                if raw is None or json.loads(raw)["used"]:
+                    return False
+                record = {**json.loads(raw), "used": True}
+                pipe.multi()
+                pipe.set(key, json.dumps(record), keepttl=True)
+                pipe.execute()
+                return True
+            except redis.WatchError:
+                return False
+
+    # --- families -------------------------------------------------------------------
+    def revoke_family(self, family: str) -> None:
+        self.redis.set(keys.family_revoked(family), 1, ex=keys.REFRESH_TTL_SECONDS)
+
+    def family_revoked(self, family: str) -> bool:
+        return bool(self.redis.exists(keys.family_revoked(family)))
