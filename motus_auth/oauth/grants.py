@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from typing import ClassVar
 
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
@@ -26,7 +27,7 @@ class S256Required(CodeChallenge):
     and accepts "plain", which RFC 9700 section 2.1.1 advises against.
     """
 
-    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+    SUPPORTED_CODE_CHALLENGE_METHOD: ClassVar[list[str]] = ["S256"]
 
     def validate_code_challenge(self, grant, redirect_uri):
         data = grant.request.payload.data
@@ -43,7 +44,7 @@ class S256Required(CodeChallenge):
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post", "none"]
     AUTHORIZATION_CODE_LENGTH = 48
 
     @property
@@ -86,7 +87,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post", "none"]
     # Rotation: every refresh returns a new refresh token and retires the old one.
     INCLUDE_NEW_REFRESH_TOKEN = True
 
