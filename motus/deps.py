@@ -20,32 +20,47 @@ def _settings(request: Request) -> GameSettings:
 GameSettingsDep = Annotated[GameSettings, Depends(_settings)]
 
 
-async def _player(request: Request, response: Response, redis: RedisDep, settings: GameSettingsDep) -> str:
-    """The player behind this browser; a new anonymous one gets a session cookie."""
-    secret = settings.session_secret.get_secret_value()
-    store = SessionStore(redis)
-    session_id = session.unsign(request.cookies.get(session.COOKIE), secret)
-    if session_id:
-        player = await store.player(session_id)
-        if player:
-            return player
-    session_id, player = session.new_session_id(), uuid.uuid4().hex
-    await store.create(session_id, player)
-    response.set_cookie(
-        session.COOKIE,
-        session.sign(session_id, secret),
-        max_age=keys.SESSION_TTL_SECONDS,
-        httponly=True,
-        samesite="lax",
-        secure=request.headers.get("x-forwarded-proto") == "https",
-        path="/",
-    )
-    return player
+class Player:
+    """The player behind this browser, if it has a session yet.
+
+    A session is created only when a player actually plays (`ensure`), so a
+    crawler or a probe that only reads never leaves a key in Redis.
+    """
+
+    def __init__(self, request: Request, response: Response, store: SessionStore, secret: str) -> None:
+        self._request, self._response, self._store, self._secret = request, response, store, secret
+        self.id: str | None = None
+
+    async def load(self) -> Player:
+        session_id = session.unsign(self._request.cookies.get(session.COOKIE), self._secret)
+        if session_id:
+            self.id = await self._store.player(session_id)
+        return self
+
+    async def ensure(self) -> str:
+        if self.id:
+            return self.id
+        session_id, self.id = session.new_session_id(), uuid.uuid4().hex
+        await self._store.create(session_id, self.id)
+        self._response.set_cookie(
+            session.COOKIE,
+            session.sign(session_id, self._secret),
+            max_age=keys.SESSION_TTL_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=self._request.headers.get("x-forwarded-proto") == "https",
+            path="/",
+        )
+        return self.id
+
+
+async def _player(request: Request, response: Response, redis: RedisDep, settings: GameSettingsDep) -> Player:
+    return await Player(request, response, SessionStore(redis), settings.session_secret.get_secret_value()).load()
 
 
 def _games(redis: RedisDep) -> GameStore:
     return GameStore(redis)
 
 
-PlayerDep = Annotated[str, Depends(_player)]
+PlayerDep = Annotated[Player, Depends(_player)]
 GameStoreDep = Annotated[GameStore, Depends(_games)]

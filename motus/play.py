@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from motus.deps import Player
 from motus.game import daily, rules
 from motus.game.rules import Attempt, Status
 from motus.game.words import allowed_words
@@ -38,12 +39,15 @@ def view(puzzle: daily.Puzzle, state: GameState, now: datetime) -> dict:
         "answer": puzzle.answer.upper() if over else None,
         "share": rules.share_text(puzzle.number, state.attempts, state.status) if over else None,
         "next_puzzle_at": daily.next_puzzle_at(now),
+        # The page counts down with the server's clock, not the device's.
+        "server_time": now,
     }
 
 
-async def game_today(store: GameStore, player: str, now: datetime) -> GameOut:
+async def game_today(store: GameStore, player: Player, now: datetime) -> GameOut:
     puzzle = current_puzzle(now)
-    return GameOut(**view(puzzle, await store.load(player, puzzle.number), now))
+    state = await store.load(player.id, puzzle.number) if player.id else GameState()
+    return GameOut(**view(puzzle, state, now))
 
 
 _CONFLICTS = {
@@ -54,7 +58,7 @@ _CONFLICTS = {
 
 
 async def guess(
-    store: GameStore, player: str, number: int, raw_word: str, puzzle_seen: int | None, now: datetime
+    store: GameStore, player: Player, number: int, raw_word: str, puzzle_seen: int | None, now: datetime
 ) -> GuessOut:
     puzzle = current_puzzle(now)
     if puzzle_seen is not None and puzzle_seen != puzzle.number:
@@ -65,7 +69,9 @@ async def guess(
     attempt = Attempt(checked, rules.mark(checked, puzzle.answer))
     # The store records it (with this status) only if it is the next try, atomically.
     status = rules.status_after(number, checked, puzzle.answer)
-    outcome, state = await store.apply_guess(player, puzzle.number, number, attempt, status)
+    # Only now, with a playable word, does a new visitor become a player (and get a session).
+    player_id = await player.ensure()
+    outcome, state = await store.apply_guess(player_id, puzzle.number, number, attempt, status)
     if outcome in _CONFLICTS:
         code, message = _CONFLICTS[outcome]
         raise ApiError(409, code, message)

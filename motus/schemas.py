@@ -10,9 +10,13 @@ from motus.game.rules import MAX_ATTEMPTS, MAX_INPUT_LENGTH, Mark, Status
 
 
 class GuessIn(BaseModel):
-    attempt: int = Field(ge=1, le=MAX_ATTEMPTS, description="Which try this is (1 to 6), chosen by the client.")
+    attempt: int = Field(
+        ge=1, le=MAX_ATTEMPTS, strict=True, description="Which try this is (1 to 6), chosen by the client."
+    )
     word: str = Field(min_length=1, max_length=MAX_INPUT_LENGTH, description="The word; accents are ignored.")
-    puzzle: int | None = Field(default=None, description="Puzzle the client believes it plays; refused after midnight.")
+    puzzle: int | None = Field(
+        default=None, strict=True, description="Puzzle the client believes it plays; refused after midnight."
+    )
 
 
 class AttemptOut(BaseModel):
@@ -34,6 +38,7 @@ class GameOut(BaseModel):
     answer: str | None = Field(description="Only once the game is over.")
     share: str | None = Field(description="Share text with the emoji grid, once the game is over.")
     next_puzzle_at: datetime
+    server_time: datetime = Field(description="The server's clock, to count down to the next word.")
 
 
 class GuessOut(GameOut):

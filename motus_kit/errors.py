@@ -11,6 +11,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -35,6 +36,19 @@ STORE_UNAVAILABLE = (
 )
 
 
+class ErrorOut(BaseModel):
+    """The body of every error response."""
+
+    code: str = Field(description="Stable machine-readable code, e.g. wrong_length.")
+    message: str = Field(description="What went wrong, in French, for a person.")
+    fields: list[str] | None = Field(default=None, description="The offending fields, for invalid_request.")
+
+
+def error_responses(descriptions: dict[int, str]) -> dict[int, dict]:
+    """OpenAPI `responses=` entries documenting the error body for each status."""
+    return {status: {"model": ErrorOut, "description": text} for status, text in descriptions.items()}
+
+
 class ApiError(Exception):
     """A refusal a route raises on purpose: its status, a stable code, a message for a person."""
 
@@ -52,10 +66,10 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    # Starlette's own details are English and technical ("There was an error parsing
+    # the body"): the client gets our French message for the status instead. Routes
+    # that want their own words raise ApiError.
     code, message = _STATUS_CODES.get(exc.status_code, ("error", "La requête n'a pas pu aboutir."))
-    # A route may raise with its own message (a string detail); keep the generic code.
-    if isinstance(exc.detail, str) and exc.detail and exc.status_code not in (404, 405):
-        message = exc.detail
     return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
 
@@ -64,7 +78,10 @@ async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    fields = [".".join(str(p) for p in err.get("loc", ()) if p != "body") for err in exc.errors()]
+    errors = exc.errors()
+    if any(err.get("type") == "json_invalid" for err in errors):
+        return error_response(400, "invalid_json", "Le corps de la requête n'est pas du JSON valide.")
+    fields = [".".join(str(p) for p in err.get("loc", ()) if p != "body") for err in errors]
     body = error_body("invalid_request", "Certains champs sont absents ou invalides.", fields=fields)
     return JSONResponse(body, status_code=422)
 

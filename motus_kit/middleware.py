@@ -33,8 +33,25 @@ SECURITY_HEADERS = {
 # HAProxy sets X-Request-ID (a UUID); a client may send its own. Anything odd is
 # replaced rather than copied into our logs.
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Every body this platform accepts (a guess, a login form, a token request) is a few
+# hundred bytes; anything much bigger is refused before it is read into memory.
+MAX_BODY_BYTES = 64 * 1024
 # Probes run twice a second per replica; logged only when they fail.
 _PROBE_SUFFIXES = ("/healthz", "/readyz")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
 
 
 def _request_id(scope: Scope) -> str:
@@ -76,27 +93,33 @@ class RequestContextMiddleware:
                     headers.setdefault(name, value)
             await send(message)
 
+        received = 0
+
+        async def receive_bounded() -> Message:
+            # Also catches a chunked body, which declares no length up front.
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY_BYTES:
+                    raise _BodyTooLarge
+            return message
+
         try:
-            await self.app(scope, receive, send_with_headers)
+            if _declared_length(scope) > MAX_BODY_BYTES:
+                raise _BodyTooLarge
+            await self.app(scope, receive_bounded, send_with_headers)
+        except _BodyTooLarge:
+            status = 413
+            if not started:
+                await _send_json(send_with_headers, 413, error_body("too_large", "La requête est trop volumineuse."))
         except Exception:
             # A bug must cost one request, never the process, and still answer in our format.
             error_log.exception("unhandled error", extra={"path": scope.get("path", "")})
             status = 500
             if not started:
-                body = json.dumps(
-                    error_body("internal_error", "Une erreur interne est survenue. Elle a été enregistrée.")
-                ).encode()
-                await send_with_headers(
-                    {
-                        "type": "http.response.start",
-                        "status": 500,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
+                message = "Une erreur interne est survenue. Elle a été enregistrée."
+                await _send_json(send_with_headers, 500, error_body("internal_error", message))
         finally:
             path = scope.get("path", "")
             level = logging.DEBUG if path.endswith(_PROBE_SUFFIXES) and status < 400 else logging.INFO
@@ -112,3 +135,10 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+
+async def _send_json(send: Send, status: int, payload: dict) -> None:
+    body = json.dumps(payload).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

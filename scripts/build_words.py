@@ -80,12 +80,24 @@ def _frequency(row: dict[str, str]) -> float:
     return (float(row["7_freqlemfilms2"].replace(",", ".")) + float(row["8_freqlemlivres"].replace(",", "."))) / 2
 
 
+def _main_use(rows: list[dict[str, str]]) -> dict[str, str]:
+    """Each word's most frequent part of speech: "pendant" is mostly a preposition,
+    even if Lexique also lists a rare adjective, so it is no answer."""
+    best: dict[str, tuple[float, str]] = {}
+    for row in rows:
+        word, freq = row["1_ortho"], _frequency(row)
+        if word not in best or freq > best[word][0]:
+            best[word] = (freq, row["4_cgram"])
+    return {word: pos for word, (_, pos) in best.items()}
+
+
 def answer_words(rows: list[dict[str, str]], allowed: set[str]) -> list[str]:
     blocked = {line for line in BLOCKLIST.read_text().splitlines() if line and not line.startswith("#")}
+    main_use = _main_use(rows)
     chosen = set()
     for row in rows:
         ortho, lemma, pos = row["1_ortho"], row["3_lemme"], row["4_cgram"]
-        if ortho != lemma or pos not in ("NOM", "ADJ", "VER"):
+        if ortho != lemma or pos not in ("NOM", "ADJ", "VER") or main_use[ortho] != pos:
             continue
         if pos == "VER" and not re.search(r"(er|ir|re)$", ortho):
             continue  # a verb's lemma is its infinitive; anything else is noise

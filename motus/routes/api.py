@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from motus import play
 from motus.deps import GameStoreDep, PlayerDep
 from motus.schemas import GameOut, GuessIn, GuessOut
-from motus_kit.errors import ApiError
+from motus_kit.errors import ApiError, error_responses
 
 router = APIRouter(prefix="/api/game", tags=["game"])
 
@@ -22,8 +22,9 @@ def _now() -> datetime:
 NowDep = Annotated[datetime, Depends(_now)]
 
 _ERRORS = {
-    404: {"description": "No puzzle for today (before the launch or after the schedule)."},
-    503: {"description": "The game's store is unavailable; retry in a few seconds."},
+    404: "no_puzzle: no puzzle for today (before the launch or after the schedule).",
+    413: "too_large: the body is over the size limit.",
+    503: "store_unavailable: the game's store is unavailable; retry in a few seconds.",
 }
 
 
@@ -39,7 +40,12 @@ def _json_only(request: Request) -> None:
         raise ApiError(415, "unsupported_media_type", "Envoyez le corps en JSON (Content-Type: application/json).")
 
 
-@router.get("/today", response_model=GameOut, responses=_ERRORS, summary="Today's puzzle and where this player stands")
+@router.get(
+    "/today",
+    response_model=GameOut,
+    responses=error_responses(_ERRORS),
+    summary="Today's puzzle and where this player stands",
+)
 async def today(player: PlayerDep, games: GameStoreDep, now: NowDep, response: Response) -> GameOut:
     _private(response)
     return await play.game_today(games, player, now)
@@ -49,15 +55,16 @@ async def today(player: PlayerDep, games: GameStoreDep, now: NowDep, response: R
     "/guess",
     response_model=GuessOut,
     dependencies=[Depends(_json_only)],
-    responses={
-        **_ERRORS,
-        409: {"description": "attempt_conflict, game_over, attempt_out_of_order or puzzle_changed"},
-        415: {"description": "The body is not JSON."},
-        422: {
-            "description": "Refused word (costs no try): not_a_word, wrong_length, wrong_first_letter, "
-            "unknown_word; or invalid_request."
-        },
-    },
+    responses=error_responses(
+        {
+            **_ERRORS,
+            400: "invalid_json: the body is not valid JSON.",
+            409: "attempt_conflict, game_over, attempt_out_of_order or puzzle_changed.",
+            415: "unsupported_media_type: the body is not JSON.",
+            422: "Refused word (costs no try): not_a_word, wrong_length, wrong_first_letter, unknown_word; "
+            "or invalid_request.",
+        }
+    ),
     summary="Play a try; idempotent per attempt number",
 )
 async def guess(body: GuessIn, player: PlayerDep, games: GameStoreDep, now: NowDep, response: Response) -> GuessOut:

@@ -14,6 +14,7 @@
   let typed = [];       // letters of the current row, first letter included
   let busy = false;     // a try is being sent or revealed
   let skippedFirst = false;
+  let clockOffset = 0;  // server time minus this device's time, in ms
 
   // --- drawing ------------------------------------------------------------------
   function tile(letter, cls) {
@@ -34,17 +35,24 @@
       row.dataset.row = String(r);
       const attempt = game.attempts[r];
       if (attempt) {
+        // A played row is read as one sentence ("Essai 1 : PAROLE. P bien placée, ...").
+        row.setAttribute("role", "group");
         row.setAttribute("aria-label", rowDescription(r, attempt));
         [...attempt.word].forEach((c, i) => {
           const t = tile(c);
           t.dataset.mark = attempt.marks[i];
+          t.setAttribute("aria-hidden", "true");
           row.append(t);
         });
       } else if (r === game.attempts.length && game.status === "playing") {
         row.classList.add("current");
+        row.setAttribute("role", "group");
+        row.setAttribute("aria-label", `Essai ${r + 1}, en cours : ${typed.join("")}`);
         for (let i = 0; i < game.length; i++) {
-          if (typed[i]) row.append(tile(typed[i], "typed"));
-          else row.append(tile(game.known[i], game.known[i] ? "hint" : ""));
+          // Known letters are hints, not typed letters: a screen reader skips them.
+          const t = typed[i] ? tile(typed[i], "typed") : tile(game.known[i], game.known[i] ? "hint" : "");
+          t.setAttribute("aria-hidden", "true");
+          row.append(t);
         }
         const cursor = row.children[Math.min(typed.length, game.length - 1)];
         if (cursor) cursor.classList.add("cursor");
@@ -68,7 +76,11 @@
           b.dataset.key = k;
           b.textContent = k === "ENTER" ? "Entrer" : k === "BACK" ? "⌫" : k;
           b.setAttribute("aria-label", k === "ENTER" ? "Valider le mot" : k === "BACK" ? "Effacer une lettre" : k);
-          b.addEventListener("click", () => press(k));
+          b.addEventListener("click", () => {
+            press(k);
+            // Give the keys back to the game: Enter must submit, not click this key again.
+            b.blur();
+          });
           row.append(b);
         }
         kb.append(row);
@@ -208,12 +220,28 @@
 
   function tick() {
     clearTimeout(tick.timer);
-    const ms = new Date(game.next_puzzle_at).getTime() - Date.now();
-    if (ms <= 0) { window.location.reload(); return; }
+    // Counted on the server's clock: a device whose clock is wrong still counts right.
+    const ms = new Date(game.next_puzzle_at).getTime() - (Date.now() + clockOffset);
+    if (ms <= 0) { nextPuzzle(); return; }
     const s = Math.floor(ms / 1000);
     const pad = (n) => String(n).padStart(2, "0");
     $("countdown").textContent = `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
     tick.timer = setTimeout(tick, 1000);
+  }
+
+  // At midnight: ask for the new word, and keep asking (every 5 s) until it is there,
+  // rather than reloading the page in a loop.
+  async function nextPuzzle() {
+    const before = game.puzzle;
+    try {
+      await load();
+    } catch (e) { /* offline: try again below */ }
+    if (game.puzzle === before) {
+      $("countdown").textContent = "00:00:00";
+      tick.timer = setTimeout(nextPuzzle, 5000);
+    } else if ($("end").open) {
+      $("end").close();
+    }
   }
 
   async function copyShare() {
@@ -257,14 +285,18 @@
       $("meta").textContent = body.message || "Le jeu est momentanément indisponible. Rechargez la page.";
       return;
     }
+    clockOffset = new Date(body.server_time).getTime() - Date.now();
+    const samePuzzle = game && game.puzzle === body.puzzle;
     game = body;
     resetTyped();
     draw();
-    if (game.status !== "playing") showEnd();
+    if (game.status !== "playing" && !samePuzzle) showEnd();
   }
 
   document.addEventListener("keydown", (ev) => {
     if (ev.ctrlKey || ev.metaKey || ev.altKey || document.querySelector("dialog[open]")) return;
+    // A focused button or field keeps its own keys (Enter/Space activate it).
+    if (ev.target instanceof Element && ev.target.closest("button, input, a, select, textarea")) return;
     if (ev.key === "Enter") { ev.preventDefault(); press("ENTER"); return; }
     if (ev.key === "Backspace") { ev.preventDefault(); press("BACK"); return; }
     const letter = ev.key.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toUpperCase();

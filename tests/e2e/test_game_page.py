@@ -143,3 +143,46 @@ def test_footer_names_the_replica(new_page):
     page = new_page()
     resp = page.goto("/")
     assert page.inner_text('[data-testid="instance"]') == resp.headers["x-motus-instance"]
+
+
+def test_a_device_clock_hours_ahead_counts_down_on_the_server_clock(new_page):
+    from datetime import UTC, datetime, timedelta
+
+    puzzle = todays_puzzle()
+    page = new_page()
+    # The device thinks it is eleven hours later: past midnight in Paris, very likely.
+    page.clock.set_system_time(datetime.now(UTC) + timedelta(hours=11))
+    todays = []
+    page.on("request", lambda r: todays.append(r.url) if "/api/game/today" in r.url else None)
+    page.goto("/")
+    page.wait_for_selector(".row.current")
+    _type(page, puzzle.answer)
+    page.wait_for_selector("dialog#end[open]")
+    page.wait_for_timeout(3000)
+    # No reload loop: the page asked for today's game once, and counts down from the
+    # server's time (the next word is in the future from the server's point of view).
+    assert len(todays) == 1, todays
+    assert page.inner_text("#countdown") != "00:00:00"
+    hours = int(page.inner_text("#countdown").split(":")[0])
+    assert 0 <= hours < 25
+
+
+def test_keyboard_users_keep_their_focus(new_page):
+    puzzle = todays_puzzle()
+    first, second = [c for c in "ZXWV" if c != puzzle.first_letter.upper()][:2]
+    page = new_page()
+    page.goto("/")
+    page.wait_for_selector(".row.current")
+    # A key reached with Tab and activated with Enter types its letter, not a submit.
+    page.focus(f'.key[data-key="{first}"]')
+    page.keyboard.press("Enter")
+    assert page.inner_text(".row.current .tile.typed >> nth=1") == first
+    assert page.inner_text("#toast") == ""
+    # After a click on a key, typing goes to the game, not to that key.
+    page.click(f'.key[data-key="{second}"]')
+    page.keyboard.press("Space")
+    assert page.eval_on_selector_all(".row.current .tile.typed", "ts => ts.length") == 3
+    # The rules button opens with Enter.
+    page.focus("#open-rules")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("dialog#rules[open]")

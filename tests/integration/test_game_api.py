@@ -27,6 +27,7 @@ def puzzle():
 
 def _never_shows(answer: str, resp: httpx2.Response) -> None:
     assert answer.lower() not in resp.text.lower(), resp.text
+    assert answer.lower() not in str(resp.headers).lower(), resp.headers
 
 
 def test_new_player_sees_the_puzzle_but_not_the_answer(player, puzzle):
@@ -42,9 +43,12 @@ def test_new_player_sees_the_puzzle_but_not_the_answer(player, puzzle):
     assert body["answer"] is None and body["share"] is None
     assert body["known"] == [puzzle.first_letter.upper()] + [None] * (puzzle.length - 1)
     assert resp.headers["cache-control"] == "no-store"
-    set_cookie = resp.headers["set-cookie"]
-    assert "motus_session=" in set_cookie and "HttpOnly" in set_cookie and "SameSite=lax" in set_cookie
     _never_shows(puzzle.answer, resp)
+
+
+def test_first_try_sets_an_httponly_samesite_session_cookie(player, puzzle):
+    set_cookie = player.guess(1, wrong_words(puzzle, 1)[0]).headers["set-cookie"]
+    assert "motus_session=" in set_cookie and "HttpOnly" in set_cookie and "SameSite=lax" in set_cookie
 
 
 def test_win_reveals_answer_and_share_text(player, puzzle):
@@ -110,21 +114,21 @@ def test_replaying_an_attempt_is_idempotent_and_another_word_is_409(player, puzz
 
 
 def test_concurrent_tries_for_one_attempt_record_exactly_one(healthy_stack, player, puzzle):
-    # Two tabs on two replicas send attempt 1 with different words at the same time.
-    player.today()  # one session, shared by both "tabs"
+    # Eight tabs on two replicas send attempt 2 with different words at the same time.
+    words = wrong_words(puzzle, 9)
+    player.guess(1, words.pop())  # one session, shared by every "tab"
     cookies = dict(player.client.cookies)
-    words = wrong_words(puzzle, 8)
     base = healthy_stack.topology.public_url
 
     def tab(i: int) -> int:
         replica = "motus-1" if i % 2 else "motus-2"
         with httpx2.Client(base_url=base, cookies={**cookies, "MOTUS_GAME": replica}, timeout=10) as c:
-            return c.post("/api/game/guess", json={"attempt": 1, "word": words[i]}).status_code
+            return c.post("/api/game/guess", json={"attempt": 2, "word": words[i]}).status_code
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         statuses = sorted(pool.map(tab, range(8)))
     assert statuses == [200] + [409] * 7
-    assert len(player.today().json()["attempts"]) == 1
+    assert len(player.today().json()["attempts"]) == 2
 
 
 def test_puzzle_number_from_yesterday_is_refused(player, puzzle):
@@ -217,3 +221,63 @@ def test_openapi_documents_the_game_api(healthy_stack):
     assert {"/api/game/today", "/api/game/guess"} <= set(spec["paths"])
     responses = spec["paths"]["/api/game/guess"]["post"]["responses"]
     assert {"200", "409", "415", "422"} <= set(responses)
+
+
+def test_answer_is_in_no_page_script_or_error(healthy_stack, player, puzzle):
+    base = healthy_stack.topology.public_url
+    for path in ("/", "/static/game.js", "/static/theme.js", "/static/style.css", "/openapi.json"):
+        _never_shows(puzzle.answer, httpx2.get(base + path, timeout=10))
+    w1, w2 = wrong_words(puzzle, 2)
+    player.guess(1, w1)
+    for resp in (player.guess(1, w2), player.guess(2, "zz"), player.guess(3, w2), player.guess(2, puzzle.answer[:-1])):
+        assert resp.status_code in (409, 422)
+        _never_shows(puzzle.answer, resp)
+
+
+def test_reading_the_game_creates_no_session(healthy_stack, player, puzzle):
+    import redis
+
+    store = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-game"))
+    try:
+        before = len(list(store.scan_iter("game:v1:session:*")))
+        for _ in range(3):
+            resp = player.today()
+            assert "motus_session" not in resp.headers.get("set-cookie", "")
+        refused = player.guess(1, puzzle.first_letter + "z" * (puzzle.length - 1))
+        assert refused.status_code == 422 and "motus_session" not in refused.headers.get("set-cookie", "")
+        assert len(list(store.scan_iter("game:v1:session:*"))) == before
+        # The first playable try makes the visitor a player.
+        played = player.guess(1, wrong_words(puzzle, 1)[0])
+        assert "motus_session=" in played.headers["set-cookie"]
+        assert len(list(store.scan_iter("game:v1:session:*"))) == before + 1
+    finally:
+        store.close()
+
+
+def test_oversized_body_is_413_and_nothing_is_read(player):
+    resp = player.client.post(
+        "/api/game/guess",
+        content=b'{"attempt":1,"word":"' + b"a" * 200_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert resp.status_code == 413 and resp.json()["code"] == "too_large"
+
+
+@pytest.mark.parametrize("body", [b'{"attempt":1,', b"[[[[", b"\xff\xfe"])
+def test_broken_json_is_a_french_400(player, body):
+    resp = player.client.post("/api/game/guess", content=body, headers={"content-type": "application/json"})
+    assert resp.status_code == 400
+    assert resp.json() == {"code": "invalid_json", "message": "Le corps de la requête n'est pas du JSON valide."}
+
+
+@pytest.mark.parametrize("attempt", ["1", 1.0, True])
+def test_attempt_must_be_a_real_integer(player, attempt):
+    resp = player.client.post("/api/game/guess", json={"attempt": attempt, "word": "abcdef"})
+    assert resp.status_code == 422 and resp.json()["fields"] == ["attempt"]
+
+
+def test_openapi_documents_the_error_body(healthy_stack):
+    spec = httpx2.get(healthy_stack.topology.public_url + "/openapi.json", timeout=10).json()
+    refused = spec["paths"]["/api/game/guess"]["post"]["responses"]["422"]
+    assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    assert set(spec["components"]["schemas"]["ErrorOut"]["properties"]) == {"code", "message", "fields"}

@@ -6,6 +6,7 @@ import httpx2
 import pytest
 
 from motus_stack import haproxy_stats
+from tests.support.players import Player, todays_puzzle, wrong_words
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.integration
 def test_store_stopped_gives_json_503_then_recovers(healthy_stack, store, replicas, route, health_prefix):
     stack = healthy_stack
     public = stack.topology.public_url
+    cookies = _a_players_cookies(public) if store == "redis-game" else {}
     stack.stop([store])
     try:
         for replica in replicas:
@@ -29,7 +31,7 @@ def test_store_stopped_gives_json_503_then_recovers(healthy_stack, store, replic
             ready = httpx2.get(direct + health_prefix + "/readyz", timeout=5)
             assert ready.status_code == 503
             assert ready.json()["checks"]["redis"].startswith("unreachable")
-            resp = httpx2.get(direct + route, timeout=5)
+            resp = httpx2.get(direct + route, cookies=cookies, timeout=5)
             assert resp.status_code == 503
             assert resp.json()["code"] == "store_unavailable"
             assert "indisponible" in resp.json()["message"]
@@ -42,7 +44,7 @@ def test_store_stopped_gives_json_503_then_recovers(healthy_stack, store, replic
             timeout=5,
             what="both replicas DOWN",
         )
-        resp = httpx2.get(public + route, timeout=5)
+        resp = httpx2.get(public + route, cookies=cookies, timeout=5)
         assert resp.status_code == 503
         assert resp.json()["code"] == "service_unavailable"
         # The other services are not affected.
@@ -54,5 +56,17 @@ def test_store_stopped_gives_json_503_then_recovers(healthy_stack, store, replic
         stack.start([store])
 
     # Nobody restarts the replicas: they notice Redis is back and HAProxy returns them.
-    wait_until(lambda: httpx2.get(public + route, timeout=5).status_code == 200, timeout=10, what="recovery")
+    wait_until(
+        lambda: httpx2.get(public + route, cookies=cookies, timeout=5).status_code == 200, timeout=10, what="recovery"
+    )
     stack.wait_ready(timeout=10)
+
+
+def _a_players_cookies(base_url: str) -> dict[str, str]:
+    """The session of a player who has played: reading their game needs redis-game."""
+    player = Player(base_url)
+    try:
+        assert player.guess(1, wrong_words(todays_puzzle(), 1)[0]).status_code == 200
+        return {"motus_session": player.client.cookies["motus_session"]}
+    finally:
+        player.close()

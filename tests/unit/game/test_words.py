@@ -12,7 +12,15 @@ BLOCKLIST = Path(__file__).resolve().parents[3] / "scripts" / "answer_blocklist.
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("Cœur", "coeur"), ("ÉTÉ", "ete"), ("naïveté", "naivete"), ("Ægypte", "aegypte"), ("  maïs ", "mais")],
+    [
+        ("Cœur", "coeur"),
+        ("ÉTÉ", "ete"),
+        ("naïveté", "naivete"),
+        ("Ægypte", "aegypte"),
+        ("  maïs ", "mais"),
+        ("ＡＢＡＮＤＯＮ", "abandon"),
+        ("ﬁnir", "finir"),
+    ],
 )
 def test_normalize(raw, expected):
     assert normalize(raw) == expected
