@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from motus_auth.routes import accounts
+import redis
+from motus_auth.oauth import clients
+from motus_auth.oauth.server import MotusAuthorizationServer
+from motus_auth.oauth.signing_keys import SigningKeys
+from motus_auth.routes import accounts, oauth
 from motus_auth.settings import AuthSettings
 from motus_kit.about import about_router
 from motus_kit.service import build_service
-from motus_kit.settings import load_settings
+from motus_kit.settings import SettingsError, load_settings
 
 PREFIX = "/auth"
 HERE = Path(__file__).parent
@@ -20,12 +26,34 @@ HERE = Path(__file__).parent
 
 def create_app(settings: AuthSettings | None = None) -> FastAPI:
     settings = settings or load_settings(AuthSettings)
+    try:
+        known_clients = clients.load(settings.clients_file)
+    except clients.ClientConfigError as exc:
+        raise SettingsError(f"AUTH_CLIENTS_FILE: {exc}") from None
+
+    @asynccontextmanager
+    async def oauth_server(app: FastAPI) -> AsyncIterator[None]:
+        # authlib's callbacks are synchronous and run in worker threads: they get a
+        # synchronous Redis client of their own, never the event loop's.
+        sync_redis = redis.Redis.from_url(
+            settings.redis_url,
+            decode_responses=True,
+            socket_connect_timeout=settings.redis_timeout_seconds,
+            socket_timeout=settings.redis_timeout_seconds,
+        )
+        app.state.oauth = MotusAuthorizationServer(settings.issuer, known_clients, sync_redis, SigningKeys(sync_redis))
+        try:
+            yield
+        finally:
+            sync_redis.close()
+
     app = build_service(
         service="auth",
         title="Motus auth",
         settings=settings,
         prefix=PREFIX,
-        routers=[accounts.router, about_router(PREFIX)],
+        routers=[accounts.router, oauth.router, about_router(PREFIX)],
+        resources=oauth_server,
     )
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -19,3 +21,8 @@ class AuthSettings(ServiceSettings):
     # The first lock after five failed logins for an account; it doubles with each
     # further failure (see throttle.py).
     login_lock_seconds: int = Field(default=throttle.ACCOUNT_FIRST_LOCK_SECONDS, ge=1, le=3600)
+    # The provider's public identifier: the `iss` of every token, and the base of every
+    # endpoint in the discovery document. The URL browsers use, through HAProxy.
+    issuer: str = Field(default="http://127.0.0.1:8080/auth", pattern=r"^https?://[^/]+/auth$")
+    # The OAuth clients (see motus_auth/oauth/clients.py); `motus-stack` writes one per stack.
+    clients_file: Path = Path("motus_auth/clients.example.json")

@@ -69,6 +69,11 @@ class ProviderSessions:
     async def user_id(self, session_id: str) -> str | None:
         return await self.redis.hget(keys.sso(session_id), "user_id")
 
+    async def get(self, session_id: str) -> tuple[str, int] | None:
+        """(user id, time of the login) for a live session."""
+        data = await self.redis.hgetall(keys.sso(session_id))
+        return (data["user_id"], int(data["auth_time"])) if data else None
+
     async def end(self, session_id: str) -> None:
         await self.redis.delete(keys.sso(session_id))
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 
 from fastapi import APIRouter, FastAPI
 
@@ -24,8 +24,11 @@ def build_service(
     settings: ServiceSettings,
     prefix: str,
     routers: Sequence[APIRouter] = (),
+    resources: Callable[[FastAPI], AbstractAsyncContextManager] | None = None,
 ) -> FastAPI:
-    """`prefix` is the path HAProxy routes to this service; health answers there and at the root."""
+    """`prefix` is the path HAProxy routes to this service; health answers there and at the root.
+
+    `resources(app)` opens what the service needs beyond its Redis for the app's lifetime."""
     configure_logging(service, settings.instance, settings.log_level)
 
     @asynccontextmanager
@@ -34,7 +37,8 @@ def build_service(
         # reports not-ready, and recovers by itself when Redis comes back.
         app.state.redis = create_redis(settings.redis_url, settings.redis_timeout_seconds)
         try:
-            yield
+            async with resources(app) if resources else nullcontext():
+                yield
         finally:
             await app.state.redis.aclose()
 

@@ -123,6 +123,7 @@ class Stack:
         self._settings_file.write_text(json.dumps({"base_port": self.base_port}))
         self.saved_base_port = self.base_port
         self.topology = dataclasses.replace(self.topology, secrets=self._secrets())
+        self.topology.clients_file.write_text(json.dumps(self.topology.clients_config(), indent=2))
         # The config holds the secrets in the programs' environments: private file.
         self.conf_path.unlink(missing_ok=True)
         fd = os.open(self.conf_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -66,7 +66,7 @@ class ServiceKind:
 
 
 # Secrets a stack generates once and keeps in its state directory.
-SECRET_NAMES = ("GAME_SESSION_SECRET", "AUTH_SECRET_KEY")
+SECRET_NAMES = ("GAME_SESSION_SECRET", "AUTH_SECRET_KEY", "AUTH_CLIENT_SECRET_MOTUS_GAME")
 
 SERVICES = (
     ServiceKind("game", "GAME_", "motus.app:create_app", "redis-game", ("motus-1", "motus-2"), "/"),
@@ -156,6 +156,41 @@ class Topology:
             f"{p}REDIS_URL": self.redis_url(svc.redis),
             f"{p}DRAIN_SECONDS": str(self.drain_seconds),
             **{name: value for name, value in self.secrets.items() if name.startswith(p)},
+            **self._service_extras(svc),
+        }
+
+    def _service_extras(self, svc: ServiceKind) -> dict[str, str]:
+        if svc.name == "auth":
+            return {"AUTH_ISSUER": f"{self.public_url}/auth", "AUTH_CLIENTS_FILE": str(self.clients_file)}
+        return {}
+
+    @property
+    def clients_file(self) -> Path:
+        return self.state_dir / "clients.json"
+
+    def clients_config(self) -> dict:
+        """The OAuth clients of this stack: the game at this stack's public address."""
+        return {
+            "clients": [
+                {
+                    "client_id": "motus-game",
+                    "client_name": "Motus",
+                    "redirect_uris": [f"{self.public_url}/login/callback"],
+                    "post_logout_redirect_uris": [f"{self.public_url}/"],
+                    "scope": "openid profile",
+                    "token_endpoint_auth_method": "client_secret_basic",
+                    "secret_env": "AUTH_CLIENT_SECRET_MOTUS_GAME",
+                },
+                {
+                    # An example public client (a command-line tool, say): no secret, PKCE only.
+                    "client_id": "motus-cli",
+                    "client_name": "Motus (public client example)",
+                    "redirect_uris": ["http://127.0.0.1:8765/callback"],
+                    "post_logout_redirect_uris": [],
+                    "scope": "openid profile",
+                    "token_endpoint_auth_method": "none",
+                },
+            ]
         }
 
     def processes(self) -> list[Process]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
@@ -23,7 +26,12 @@ class AccessTokens(JWTBearerTokenGenerator):
     """RFC 9068 JWT access tokens: iss, sub, aud, exp, scope, client_id, jti, plus the family."""
 
     def __init__(self, issuer: str, signing_keys: SigningKeys) -> None:
-        super().__init__(issuer=issuer, expires_generator=lambda client, grant_type: keys.ACCESS_TOKEN_SECONDS)
+        super().__init__(
+            issuer=issuer,
+            # Refresh tokens are opaque random strings; only their hash is stored (tokens.py).
+            refresh_token_generator=lambda **_: secrets.token_urlsafe(48),
+            expires_generator=lambda client, grant_type: keys.ACCESS_TOKEN_SECONDS,
+        )
         self.signing_keys = signing_keys
 
     def get_jwks(self):
@@ -46,6 +54,12 @@ class Issuer(IssuerParameter):
 
     def get_issuer(self) -> str:
         return self.issuer
+
+    def add_issuer_parameter(self, authorization_server, response):
+        # authlib edits `response.location`, a Flask attribute; ours is a header.
+        location = response.headers.get("location")
+        if location:
+            response.headers["location"] = add_params_to_uri(location, {"iss": self.issuer})
 
 
 class MotusAuthorizationServer(AuthorizationServer):

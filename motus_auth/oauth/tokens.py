@@ -156,6 +156,12 @@ class TokenStore:
             return None
         return RefreshToken(token_hash=token_hash, **record)
 
+    def peek_refresh(self, token: str) -> RefreshToken | None:
+        """The stored token as it is, with no reuse detection (revocation, introspection)."""
+        token_hash = digest(token)
+        raw = self.redis.get(keys.refresh(token_hash))
+        return RefreshToken(token_hash=token_hash, **json.loads(raw)) if raw else None
+
     def mark_refresh_used(self, token: RefreshToken) -> bool:
         """Rotate: True for the one caller that marked it, False if another got there first."""
         key = keys.refresh(token.token_hash)
