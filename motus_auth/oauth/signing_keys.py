@@ -61,11 +61,13 @@ class SigningKeys:
             return self._keys
 
     def private_set(self) -> KeySet:
-        """Only the current key: what tokens are signed with."""
-        return KeySet.import_key_set({"keys": [self._load()[0]]})
+        """Only the current key: what tokens are signed with. Read fresh (one GET per
+        token issued), so a rotation done on the other replica applies at once."""
+        return KeySet.import_key_set({"keys": [self._load(force=True)[0]]})
 
     def public_set(self, refresh: bool = False) -> KeySet:
+        """For verifying: cached; a caller meeting an unknown kid asks again with refresh."""
         return KeySet.import_key_set({"keys": self._load(force=refresh)})
 
     def jwks(self) -> dict:
-        return self.public_set().as_dict(private=False)
+        return self.public_set(refresh=True).as_dict(private=False)

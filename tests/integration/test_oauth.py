@@ -1,0 +1,338 @@
+"""The OAuth 2.0 / OpenID Connect provider through HAProxy: the flow, and one refusal per rule."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import httpx2
+import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+import redis
+from motus_auth.oauth import signing_keys
+from motus_auth.oauth.tokens import digest
+from tests.support.accounts import PASSWORD, csrf_token, new_username, register
+from tests.support.oauth import (
+    AuthRequest,
+    authorize,
+    code_from,
+    exchange,
+    refresh,
+    signed_in_browser,
+    userinfo,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def base(healthy_stack) -> str:
+    return healthy_stack.topology.public_url
+
+
+@pytest.fixture
+def browser(base):
+    client, _ = signed_in_browser(base)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def auth_redis(healthy_stack):
+    client = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-auth"), decode_responses=True)
+    yield client
+    client.close()
+
+
+def _tokens(base: str, browser, request: AuthRequest | None = None) -> dict:
+    request = request or AuthRequest()
+    resp = exchange(base, code_from(authorize(browser, request), request), request)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def _claims(token: str) -> dict:
+    return json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+
+
+def _error_redirect(resp: httpx2.Response, request: AuthRequest) -> dict:
+    assert resp.status_code in (302, 303), resp.text
+    location = resp.headers["location"]
+    assert location.startswith(request.redirect_uri + "?")
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+# --- the flow ---------------------------------------------------------------------
+
+
+def test_whole_flow_with_each_step_on_another_replica(base, healthy_stack):
+    request = AuthRequest()
+    with httpx2.Client(base_url=base, timeout=10) as browser:
+        # Not logged in: authorize (auth-1) sends the browser to the login page.
+        browser.cookies.set("MOTUS_AUTH", "auth-1")
+        first = authorize(browser, request)
+        assert first.status_code == 303 and first.headers["x-motus-instance"] == "auth-1"
+        login_url = first.headers["location"]
+        assert login_url.startswith("/auth/login?next=")
+        # Register and log in on auth-2, which sends the browser back to authorize.
+        browser.cookies.set("MOTUS_AUTH", "auth-2")
+        name = new_username()
+        token = csrf_token(browser, "/auth/register")
+        next_url = parse_qs(urlsplit(login_url).query)["next"][0]
+        form = {"username": name, "password": PASSWORD, "password_confirm": PASSWORD, "csrf_token": token}
+        back = browser.post("/auth/register", data={**form, "next": next_url})
+        assert back.status_code == 303 and back.headers["x-motus-instance"] == "auth-2"
+        assert back.headers["location"] == next_url
+        # The authorize request again, on auth-1: now a code comes back.
+        browser.cookies.set("MOTUS_AUTH", "auth-1")
+        granted = browser.get(back.headers["location"])
+        assert granted.headers["x-motus-instance"] == "auth-1"
+        code = code_from(granted, request)
+        params = parse_qs(urlsplit(granted.headers["location"]).query)
+        assert params["iss"] == [f"{base}/auth"]  # RFC 9207
+    # The token exchange on auth-2, userinfo on auth-1.
+    exchanged = httpx2.post(
+        f"{base}/auth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": request.redirect_uri,
+            "client_id": request.client_id,
+            "code_verifier": request.verifier,
+        },
+        cookies={"MOTUS_AUTH": "auth-2"},
+        timeout=10,
+    )
+    assert exchanged.status_code == 200 and exchanged.headers["x-motus-instance"] == "auth-2"
+    assert exchanged.headers["cache-control"] == "no-store"
+    tokens = exchanged.json()
+    info = httpx2.get(
+        f"{base}/auth/userinfo",
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        cookies={"MOTUS_AUTH": "auth-1"},
+        timeout=10,
+    )
+    assert info.status_code == 200 and info.headers["x-motus-instance"] == "auth-1"
+    assert info.json()["preferred_username"] == name
+
+
+def test_id_token_and_access_token_claims(base, browser):
+    request = AuthRequest()
+    tokens = _tokens(base, browser, request)
+    keys = KeySet.import_key_set(httpx2.get(f"{base}/auth/jwks", timeout=10).json())
+    id_token = jwt.decode(tokens["id_token"], keys, algorithms=["RS256"]).claims
+    assert id_token["iss"] == f"{base}/auth" and id_token["aud"] == ["motus-cli"]
+    assert id_token["nonce"] == request.nonce and "at_hash" in id_token and "auth_time" in id_token
+    decoded = jwt.decode(tokens["access_token"], keys, algorithms=["RS256"])
+    assert decoded.header["typ"] == "at+jwt"  # RFC 9068
+    access = decoded.claims
+    assert {"iss", "sub", "aud", "exp", "iat", "scope", "client_id", "jti"} <= set(access)
+    assert access["exp"] - access["iat"] <= 15 * 60
+    assert access["client_id"] == "motus-cli" and access["sub"] == id_token["sub"]
+
+
+def test_discovery_lists_every_endpoint(base):
+    doc = httpx2.get(f"{base}/auth/.well-known/openid-configuration", timeout=10).json()
+    for key in (
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "jwks_uri",
+        "revocation_endpoint",
+        "introspection_endpoint",
+        "end_session_endpoint",
+    ):
+        assert doc[key].startswith(doc["issuer"] + "/")
+    assert doc["code_challenge_methods_supported"] == ["S256"]
+    assert doc["response_types_supported"] == ["code"]
+    assert doc["authorization_response_iss_parameter_supported"] is True
+
+
+def test_both_replicas_publish_the_same_keys(base):
+    seen = [httpx2.get(f"{base}/auth/jwks", cookies={"MOTUS_AUTH": r}, timeout=10).json() for r in ("auth-1", "auth-2")]
+    assert seen[0] == seen[1] and seen[0]["keys"]
+    assert all("d" not in key for key in seen[0]["keys"])  # public parts only
+
+
+def test_refresh_rotates_and_reuse_revokes_the_family(base, browser):
+    tokens = _tokens(base, browser)
+    rotated = refresh(base, tokens["refresh_token"])
+    assert rotated.status_code == 200
+    new = rotated.json()
+    assert new["refresh_token"] != tokens["refresh_token"]
+    # The old refresh token comes back (stolen, say): refused, and the whole family dies.
+    assert refresh(base, tokens["refresh_token"]).status_code == 400
+    assert refresh(base, new["refresh_token"]).status_code == 400
+    assert userinfo(base, new["access_token"]).status_code == 401
+
+
+def test_revocation_and_introspection(base, browser):
+    tokens = _tokens(base, browser)
+    form = {"client_id": "motus-cli"}
+    active = httpx2.post(f"{base}/auth/introspect", data={**form, "token": tokens["access_token"]}, timeout=10)
+    assert active.json()["active"] is True and active.json()["client_id"] == "motus-cli"
+    revoked = httpx2.post(f"{base}/auth/revoke", data={**form, "token": tokens["refresh_token"]}, timeout=10)
+    assert revoked.status_code == 200
+    after = httpx2.post(f"{base}/auth/introspect", data={**form, "token": tokens["access_token"]}, timeout=10)
+    assert after.json() == {"active": False}
+    assert userinfo(base, tokens["access_token"]).status_code == 401
+
+
+def test_rp_initiated_logout_redirects_only_to_a_registered_uri(base, healthy_stack):
+    secret_free = {"client_id": "motus-game", "state": "xyz"}
+    with httpx2.Client(base_url=base, timeout=10) as browser:
+        register(browser, new_username())
+        good = browser.get("/auth/end-session", params={**secret_free, "post_logout_redirect_uri": f"{base}/"})
+        assert good.status_code == 303 and good.headers["location"] == f"{base}/?state=xyz"
+        assert browser.get("/auth/account").status_code == 303  # logged out
+        register(browser, new_username())
+        bad = browser.get(
+            "/auth/end-session", params={**secret_free, "post_logout_redirect_uri": "https://evil.example/"}
+        )
+        assert bad.status_code == 200 and "location" not in bad.headers
+        assert "déconnecté" in bad.text
+
+
+def test_key_rotation_keeps_old_tokens_valid(base, browser, auth_redis):
+    before = _tokens(base, browser)
+    signing_keys.rotate(auth_redis)
+    kids = [k["kid"] for k in httpx2.get(f"{base}/auth/jwks", timeout=10).json()["keys"]]
+    assert len(kids) == 2
+    assert userinfo(base, before["access_token"]).status_code == 200
+    after = _tokens(base, browser)
+    header = json.loads(base64.urlsafe_b64decode(after["access_token"].split(".")[0] + "=="))
+    assert header["kid"] == kids[0]
+
+
+# --- one refusal per RFC 9700 rule ------------------------------------------------------
+
+
+def test_unknown_client_gets_an_error_page_not_a_redirect(browser):
+    resp = authorize(browser, AuthRequest(client_id="who-is-this"))
+    assert resp.status_code == 400 and "location" not in resp.headers
+    assert "refusée" in resp.text
+
+
+@pytest.mark.parametrize(
+    "redirect_uri",
+    ["http://127.0.0.1:8765/callback/extra", "http://127.0.0.1:8765/callback?x=1", "https://evil.example/callback"],
+)
+def test_redirect_uri_must_match_exactly_and_no_redirect_happens(browser, redirect_uri):
+    resp = authorize(browser, AuthRequest(redirect_uri=redirect_uri))
+    assert resp.status_code == 400 and "location" not in resp.headers
+
+
+@pytest.mark.parametrize("method", [None, "plain"])
+def test_pkce_s256_is_required(browser, method):
+    request = AuthRequest(method=method)
+    error = _error_redirect(authorize(browser, request), request)
+    assert error["error"] == "invalid_request" and error["state"] == request.state
+
+
+def test_wrong_code_verifier_is_refused(base, browser):
+    request = AuthRequest()
+    code = code_from(authorize(browser, request), request)
+    resp = exchange(base, code, request, verifier="x" * 50)
+    assert resp.status_code == 400 and resp.json()["error"] == "invalid_grant"
+
+
+def test_missing_code_verifier_is_refused(base, browser):
+    request = AuthRequest()
+    code = code_from(authorize(browser, request), request)
+    assert exchange(base, code, request, verifier=None).status_code == 400
+
+
+def test_nonce_is_required(browser):
+    request = AuthRequest()
+    request.nonce = ""
+    resp = browser.get("/auth/authorize?" + request.query().replace("&nonce=", ""))
+    assert _error_redirect(resp, request)["error"] == "invalid_request"
+
+
+def test_code_replay_fails_and_revokes_what_it_issued(base, browser):
+    request = AuthRequest()
+    code = code_from(authorize(browser, request), request)
+    tokens = exchange(base, code, request).json()
+    assert userinfo(base, tokens["access_token"]).status_code == 200
+    replay = exchange(base, code, request)
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    assert userinfo(base, tokens["access_token"]).status_code == 401
+    assert refresh(base, tokens["refresh_token"]).status_code == 400
+
+
+def test_expired_code_is_refused(base, browser, auth_redis):
+    request = AuthRequest()
+    code = code_from(authorize(browser, request), request)
+    key = f"auth:v1:code:{digest(code)}"
+    record = json.loads(auth_redis.get(key))
+    record["issued_at"] -= 120  # as if the 60 s had passed
+    auth_redis.set(key, json.dumps(record), keepttl=True)
+    assert auth_redis.ttl(key) <= 60  # and Redis drops it after 60 s anyway
+    assert exchange(base, code, request).status_code == 400
+
+
+@pytest.mark.parametrize(("response_type", "error"), [("token", "unsupported_response_type")])
+def test_implicit_flow_is_not_offered(browser, response_type, error):
+    request = AuthRequest(extra={"response_type": response_type})
+    resp = authorize(browser, request)
+    assert resp.status_code in (302, 303, 400)
+    assert error in resp.headers.get("location", "") or "refusée" in resp.text
+
+
+def test_password_grant_is_not_offered(base):
+    form = {"grant_type": "password", "username": "x", "password": "y", "client_id": "motus-cli"}
+    resp = httpx2.post(f"{base}/auth/token", data=form, timeout=10)
+    assert resp.status_code == 400 and resp.json()["error"] == "unsupported_grant_type"
+
+
+def test_confidential_client_with_a_wrong_secret_is_refused(base, healthy_stack):
+    form = {"grant_type": "authorization_code", "code": "whatever", "redirect_uri": f"{base}/login/callback"}
+    resp = httpx2.post(f"{base}/auth/token", data=form, auth=("motus-game", "not-the-secret-" * 3), timeout=10)
+    assert resp.status_code == 401 and resp.json()["error"] == "invalid_client"
+
+
+def _forge(auth_redis, claims: dict, header: dict | None = None) -> str:
+    keys = KeySet.import_key_set({"keys": [signing_keys.ensure(auth_redis)[0]]})
+    key = next(iter(keys))
+    return jwt.encode({"alg": "RS256", "kid": key.kid, **(header or {})}, claims, keys)
+
+
+def _claims_now(base: str, **changes) -> dict:
+    now = int(time.time())
+    claims = {
+        "iss": f"{base}/auth",
+        "sub": "nobody",
+        "aud": ["motus-api"],
+        "exp": now + 300,
+        "iat": now,
+        "scope": "openid profile",
+        "client_id": "motus-cli",
+        "jti": "x",
+    }
+    return {**claims, **changes}
+
+
+def test_userinfo_refuses_bad_tokens(base, browser, auth_redis):
+    good = _tokens(base, browser)["access_token"]
+    header, payload, signature = good.split(".")
+    claims = _claims(good)
+    tampered_claims = {**claims, "sub": "someone-else"}
+    tampered = ".".join(
+        [header, base64.urlsafe_b64encode(json.dumps(tampered_claims).encode()).decode().rstrip("="), signature]
+    )
+    none_header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"at+jwt"}').decode().rstrip("=")
+    alg_none = f"{none_header}.{payload}."
+    expired = _forge(auth_redis, _claims_now(base, sub=claims["sub"], exp=int(time.time()) - 10))
+    wrong_audience = _forge(auth_redis, _claims_now(base, sub=claims["sub"], aud=["another-api"]))
+    wrong_issuer = _forge(auth_redis, _claims_now(base, sub=claims["sub"], iss="http://evil.example/auth"))
+    for bad in (tampered, alg_none, expired, wrong_audience, wrong_issuer, "not-a-jwt"):
+        resp = userinfo(base, bad)
+        assert resp.status_code == 401, bad
+        assert resp.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
+    # The control: a token forged with every claim right passes, so the refusals above
+    # are about what changed, not about forging.
+    assert userinfo(base, _forge(auth_redis, _claims_now(base, sub=claims["sub"]))).status_code == 200
