@@ -54,7 +54,9 @@ class ProcessStatus:
 
 
 class Stack:
-    def __init__(self, state_dir: Path | str | None = None, base_port: int | None = None) -> None:
+    def __init__(
+        self, state_dir: Path | str | None = None, base_port: int | None = None, credential_rate: int = 30
+    ) -> None:
         self.state_dir = Path(state_dir or os.environ.get("MOTUS_STACK_STATE_DIR") or DEFAULT_STATE_DIR).resolve()
         saved = self._saved_settings()
         if base_port is None:
@@ -62,7 +64,9 @@ class Stack:
             base_port = int(env_base) if env_base else saved.get("base_port")
         self.saved_base_port = saved.get("base_port")
         self.base_port = base_port
-        self.topology = Topology(self.state_dir, Ports.from_base(base_port), python=sys.executable)
+        self.topology = Topology(
+            self.state_dir, Ports.from_base(base_port), python=sys.executable, credential_rate=credential_rate
+        )
         self.supervisor = Supervisor(self.state_dir / "supervisor.sock")
 
     # --- paths -------------------------------------------------------------------

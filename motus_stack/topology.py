@@ -122,6 +122,8 @@ class Topology:
     # Secrets each service needs, by variable name (e.g. GAME_SESSION_SECRET); a
     # service receives those that carry its prefix.
     secrets: dict[str, str] = field(default_factory=dict)
+    # POSTs a minute per client address to the login and token endpoints (HAProxy).
+    credential_rate: int = 30
 
     @property
     def public_url(self) -> str:
@@ -143,6 +145,7 @@ class Topology:
             "MOTUS_PUBLIC_BIND": f"{self.host}:{self.ports.public}",
             "MOTUS_INTERNAL_BIND": f"{self.host}:{self.ports.internal}",
             "MOTUS_STATS_BIND": f"{self.host}:{self.ports.stats}",
+            "MOTUS_CREDENTIAL_RATE": str(self.credential_rate),
         }
         for svc in SERVICES:
             for replica in svc.replicas:

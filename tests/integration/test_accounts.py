@@ -113,3 +113,21 @@ def test_password_never_in_logs(client, healthy_stack):
     register(client, new_username(), secret)
     for name in ("haproxy", "auth-1", "auth-2"):
         assert all(secret not in line for line in healthy_stack.tail(name, 2000))
+
+
+def test_haproxy_limits_credential_posts_per_address(healthy_stack):
+    # From 127.0.0.2, so the rest of the suite (127.0.0.1) is not affected.
+    transport = httpx2.HTTPTransport(local_address="127.0.0.2")
+    limit = healthy_stack.topology.credential_rate
+    with httpx2.Client(base_url=healthy_stack.topology.public_url, transport=transport, timeout=10) as other:
+        statuses = [
+            other.post("/auth/login", data={"username": "x", "password": "y"}).status_code for _ in range(limit + 5)
+        ]
+        assert set(statuses[:limit]) == {403}  # no CSRF token: refused by the service
+        blocked = other.post("/auth/login", data={"username": "x", "password": "y"})
+        assert blocked.status_code == 429 and blocked.json()["code"] == "too_many_requests"
+        assert blocked.headers["retry-after"] == "60"
+        assert other.get("/auth/login").status_code == 200  # pages still load
+    # Another address is not affected.
+    with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=10) as client:
+        assert client.post("/auth/login", data={"username": "x", "password": "y"}).status_code == 403
