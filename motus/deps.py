@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
+import logging
+import time
 from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request
 
-from motus import keys, session
+from motus import session
+from motus.oidc import LoginFailed, Provider
 from motus.settings import GameSettings
-from motus.store import GameStore, SessionStore
+from motus.store import GameStore, LoginStore, SessionStore
 from motus_kit.deps import RedisDep
+from motus_kit.errors import ApiError
+
+log = logging.getLogger("motus.login")
+# Refresh the access token when less than this is left, so calls made with it never
+# meet an expired one.
+REFRESH_MARGIN_SECONDS = 120
 
 
 def _settings(request: Request) -> GameSettings:
@@ -21,46 +29,79 @@ GameSettingsDep = Annotated[GameSettings, Depends(_settings)]
 
 
 class Player:
-    """The player behind this browser, if it has a session yet.
+    """The logged-in player behind this browser, if any."""
 
-    A session is created only when a player actually plays (`ensure`), so a
-    crawler or a probe that only reads never leaves a key in Redis.
-    """
+    def __init__(self, request: Request, store: SessionStore, provider: Provider, secret: str) -> None:
+        self._request, self._store, self._provider, self._secret = request, store, provider, secret
+        self.session_id: str | None = None
+        self.data: dict[str, str] = {}
 
-    def __init__(self, request: Request, response: Response, store: SessionStore, secret: str) -> None:
-        self._request, self._response, self._store, self._secret = request, response, store, secret
-        self.id: str | None = None
+    @property
+    def id(self) -> str | None:
+        return self.data.get("player")
+
+    @property
+    def name(self) -> str:
+        return self.data.get("name", "")
 
     async def load(self) -> Player:
-        session_id = session.unsign(self._request.cookies.get(session.COOKIE), self._secret)
-        if session_id:
-            self.id = await self._store.player(session_id)
+        self.session_id = session.unsign(self._request.cookies.get(session.COOKIE), self._secret)
+        if self.session_id:
+            self.data = await self._store.get(self.session_id) or {}
+            if self.data and int(self.data.get("expires_at", "0")) - time.time() < REFRESH_MARGIN_SECONDS:
+                await self._refresh()
         return self
 
-    async def ensure(self) -> str:
-        if self.id:
-            return self.id
-        session_id, self.id = session.new_session_id(), uuid.uuid4().hex
-        await self._store.create(session_id, self.id)
-        self._response.set_cookie(
-            session.COOKIE,
-            session.sign(session_id, self._secret),
-            max_age=keys.SESSION_TTL_SECONDS,
-            httponly=True,
-            samesite="lax",
-            secure=self._request.headers.get("x-forwarded-proto") == "https",
-            path="/",
-        )
+    async def _refresh(self) -> None:
+        if not await self._store.lock_refresh(self.session_id):
+            return  # another request of this browser is refreshing right now
+        try:
+            tokens = await self._provider.refresh(self.data["refresh_token"])
+        except LoginFailed as exc:
+            # Revoked at the provider (logout elsewhere, a replayed token): logged out here too.
+            log.info("refresh refused, session ended", extra={"reason": str(exc)[:200]})
+            await self._store.delete(self.session_id)
+            self.data = {}
+            return
+        finally:
+            await self._store.unlock_refresh(self.session_id)
+        fields = {
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_at": str(tokens.expires_at),
+        }
+        await self._store.update(self.session_id, fields)
+        self.data.update(fields)
+
+    def require(self) -> str:
+        if not self.id:
+            raise ApiError(401, "login_required", "Connectez-vous pour jouer.")
         return self.id
 
 
-async def _player(request: Request, response: Response, redis: RedisDep, settings: GameSettingsDep) -> Player:
-    return await Player(request, response, SessionStore(redis), settings.session_secret.get_secret_value()).load()
+async def _player(request: Request, redis: RedisDep, settings: GameSettingsDep) -> Player:
+    secret = settings.session_secret.get_secret_value()
+    return await Player(request, SessionStore(redis), request.app.state.provider, secret).load()
 
 
 def _games(redis: RedisDep) -> GameStore:
     return GameStore(redis)
 
 
+def _logins(redis: RedisDep) -> LoginStore:
+    return LoginStore(redis)
+
+
+def _sessions(redis: RedisDep) -> SessionStore:
+    return SessionStore(redis)
+
+
+def _provider(request: Request) -> Provider:
+    return request.app.state.provider
+
+
 PlayerDep = Annotated[Player, Depends(_player)]
 GameStoreDep = Annotated[GameStore, Depends(_games)]
+LoginStoreDep = Annotated[LoginStore, Depends(_logins)]
+SessionStoreDep = Annotated[SessionStore, Depends(_sessions)]
+ProviderDep = Annotated[Provider, Depends(_provider)]

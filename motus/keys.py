@@ -22,3 +22,18 @@ def session(session_id: str) -> str:
 
 def game(player: str, puzzle: int) -> str:
     return f"{PREFIX}:game:{player}:{puzzle}"
+
+
+# A login under way: the state, nonce and PKCE verifier between the redirect to the
+# provider and the callback. Ten minutes to type a password; used once.
+LOGIN_TTL_SECONDS = 10 * 60
+
+
+def login(state: str) -> str:
+    return f"{PREFIX}:login:{state}"
+
+
+def refresh_lock(session_id: str) -> str:
+    # One token refresh at a time per session: two at once would present one refresh
+    # token twice, and the provider would revoke the whole login (reuse detection).
+    return f"{PREFIX}:refresh-lock:{session_id}"

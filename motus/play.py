@@ -46,7 +46,7 @@ def view(puzzle: daily.Puzzle, state: GameState, now: datetime) -> dict:
 
 async def game_today(store: GameStore, player: Player, now: datetime) -> GameOut:
     puzzle = current_puzzle(now)
-    state = await store.load(player.id, puzzle.number) if player.id else GameState()
+    state = await store.load(player.require(), puzzle.number)
     return GameOut(**view(puzzle, state, now))
 
 
@@ -60,6 +60,7 @@ _CONFLICTS = {
 async def guess(
     store: GameStore, player: Player, number: int, raw_word: str, puzzle_seen: int | None, now: datetime
 ) -> GuessOut:
+    player.require()
     puzzle = current_puzzle(now)
     if puzzle_seen is not None and puzzle_seen != puzzle.number:
         raise ApiError(409, "puzzle_changed", "Un nouveau mot du jour est arrivé. Rechargez la page.")
@@ -69,9 +70,7 @@ async def guess(
     attempt = Attempt(checked, rules.mark(checked, puzzle.answer))
     # The store records it (with this status) only if it is the next try, atomically.
     status = rules.status_after(number, checked, puzzle.answer)
-    # Only now, with a playable word, does a new visitor become a player (and get a session).
-    player_id = await player.ensure()
-    outcome, state = await store.apply_guess(player_id, puzzle.number, number, attempt, status)
+    outcome, state = await store.apply_guess(player.require(), puzzle.number, number, attempt, status)
     if outcome in _CONFLICTS:
         code, message = _CONFLICTS[outcome]
         raise ApiError(409, code, message)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from motus_kit.settings import Secret, ServiceSettings, instance_field, redis_url_field
+
+_URL = r"^https?://[^/]+$"
 
 
 class GameSettings(ServiceSettings):
@@ -14,3 +17,18 @@ class GameSettings(ServiceSettings):
     # Signs the session cookie. `motus-stack` generates one per stack; compose
     # requires it from the environment.
     session_secret: Secret
+    # Where browsers reach the platform (HAProxy's public frontend): the base of the
+    # login callback registered with the provider.
+    public_url: str = Field(default="http://127.0.0.1:8080", pattern=_URL)
+    # The provider's issuer, as it signs tokens; browsers are sent to its endpoints.
+    auth_issuer: str = Field(default="http://127.0.0.1:8080/auth", pattern=r"^https?://[^/]+/auth$")
+    # HAProxy's internal frontend: the only address this service calls other services at.
+    peers_url: str = Field(default="http://127.0.0.1:8081", pattern=_URL)
+    client_id: str = "motus-game"
+    # The game is a confidential OAuth client; the same secret as the provider's
+    # AUTH_CLIENT_SECRET_MOTUS_GAME.
+    client_secret: Secret
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"{self.public_url}/login/callback"

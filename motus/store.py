@@ -83,20 +83,48 @@ class GameStore:
 
 
 class SessionStore:
+    """Logged-in browsers: session id -> player, name and the provider's tokens."""
+
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    async def player(self, session_id: str) -> str | None:
+    async def get(self, session_id: str) -> dict[str, str] | None:
         key = keys.session(session_id)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hget(key, "player")
-            pipe.expire(key, keys.SESSION_TTL_SECONDS)
-            player, _ = await pipe.execute()
-        return player
+            pipe.hgetall(key)
+            pipe.expire(key, keys.SESSION_TTL_SECONDS)  # sliding: a daily player stays logged in
+            data, _ = await pipe.execute()
+        return data or None
 
-    async def create(self, session_id: str, player: str) -> None:
+    async def create(self, session_id: str, fields: dict[str, str]) -> None:
         key = keys.session(session_id)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping={"player": player})
+            pipe.hset(key, mapping=fields)
             pipe.expire(key, keys.SESSION_TTL_SECONDS)
             await pipe.execute()
+
+    async def update(self, session_id: str, fields: dict[str, str]) -> None:
+        await self.redis.hset(keys.session(session_id), mapping=fields)
+
+    async def delete(self, session_id: str) -> None:
+        await self.redis.delete(keys.session(session_id))
+
+    async def lock_refresh(self, session_id: str) -> bool:
+        return bool(await self.redis.set(keys.refresh_lock(session_id), 1, nx=True, ex=10))
+
+    async def unlock_refresh(self, session_id: str) -> None:
+        await self.redis.delete(keys.refresh_lock(session_id))
+
+
+class LoginStore:
+    """Logins under way, by state: one-time (GETDEL), so a callback cannot be replayed."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def save(self, state: str, data: dict[str, str]) -> None:
+        await self.redis.set(keys.login(state), json.dumps(data), ex=keys.LOGIN_TTL_SECONDS)
+
+    async def pop(self, state: str) -> dict[str, str] | None:
+        raw = await self.redis.getdel(keys.login(state))
+        return json.loads(raw) if raw else None

@@ -165,6 +165,15 @@ class Topology:
     def _service_extras(self, svc: ServiceKind) -> dict[str, str]:
         if svc.name == "auth":
             return {"AUTH_ISSUER": f"{self.public_url}/auth", "AUTH_CLIENTS_FILE": str(self.clients_file)}
+        if svc.name == "game":
+            extras = {
+                "GAME_PUBLIC_URL": self.public_url,
+                "GAME_AUTH_ISSUER": f"{self.public_url}/auth",
+                "GAME_PEERS_URL": self.internal_url,
+            }
+            if "AUTH_CLIENT_SECRET_MOTUS_GAME" in self.secrets:
+                extras["GAME_CLIENT_SECRET"] = self.secrets["AUTH_CLIENT_SECRET_MOTUS_GAME"]
+            return extras
         return {}
 
     @property

@@ -32,7 +32,7 @@ class _Payload(OAuth2Payload):
 
 
 class StarletteOAuth2Request(OAuth2Request):
-    def __init__(self, method: str, uri: str, headers: dict, query: list, form: list) -> None:
+    def __init__(self, method: str, uri: str, headers, query: list, form: list) -> None:
         super().__init__(method=method, uri=uri, headers=headers)
         self._args = dict(query)
         self._form = dict(form)
@@ -54,4 +54,5 @@ async def from_starlette(request: Request, issuer_origin: str) -> StarletteOAuth
         form = [(k, v) for k, v in parsed.multi_items() if isinstance(v, str)]
     query = list(request.query_params.multi_items())
     uri = issuer_origin + request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return StarletteOAuth2Request(request.method, uri, dict(request.headers), query, form)
+    # Starlette's Headers: case-insensitive, as authlib expects ("Authorization").
+    return StarletteOAuth2Request(request.method, uri, request.headers, query, form)

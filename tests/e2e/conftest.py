@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import httpx2
 import pytest
+
+from tests.support.game_login import sign_up_and_log_in
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling out, which this
@@ -43,10 +46,22 @@ def artifacts() -> Path:
 def new_page(browser, healthy_stack):
     contexts = []
 
-    def make(width: int = 1000, height: int = 820, theme: str | None = None, contrast: str | None = None):
-        ctx = browser.new_context(
-            viewport={"width": width, "height": height}, base_url=healthy_stack.topology.public_url
-        )
+    def make(
+        width: int = 1000,
+        height: int = 820,
+        theme: str | None = None,
+        contrast: str | None = None,
+        logged_in: bool = True,
+    ):
+        base = healthy_stack.topology.public_url
+        ctx = browser.new_context(viewport={"width": width, "height": height}, base_url=base)
+        if logged_in:
+            # A new account logged in over HTTP (the browser flow has its own test),
+            # its game session cookie handed to the browser.
+            with httpx2.Client(base_url=base, timeout=10) as client:
+                sign_up_and_log_in(client)
+                value = client.cookies["motus_session"]
+            ctx.add_cookies([{"name": "motus_session", "value": value, "url": base}])
         prefs = []
         if theme:
             prefs.append(f"localStorage.setItem('motus-theme', '{theme}');")

@@ -8,6 +8,7 @@ import httpx2
 import pytest
 
 from motus.game import rules
+from tests.support.game_login import log_in, sign_up_and_log_in
 from tests.support.players import Player, todays_puzzle, wrong_words
 
 pytestmark = pytest.mark.integration
@@ -46,9 +47,13 @@ def test_new_player_sees_the_puzzle_but_not_the_answer(player, puzzle):
     _never_shows(puzzle.answer, resp)
 
 
-def test_first_try_sets_an_httponly_samesite_session_cookie(player, puzzle):
-    set_cookie = player.guess(1, wrong_words(puzzle, 1)[0]).headers["set-cookie"]
-    assert "motus_session=" in set_cookie and "HttpOnly" in set_cookie and "SameSite=lax" in set_cookie
+def test_login_sets_an_httponly_samesite_session_cookie(healthy_stack):
+    with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=10) as client:
+        events = []
+        client.event_hooks["response"] = [lambda r: events.append(r.headers.get("set-cookie", ""))]
+        sign_up_and_log_in(client)
+    [game_cookie] = [c for c in events if c.startswith("motus_session=")]
+    assert "HttpOnly" in game_cookie and "SameSite=lax" in game_cookie and "Path=/" in game_cookie
 
 
 def test_win_reveals_answer_and_share_text(player, puzzle):
@@ -160,21 +165,20 @@ def test_non_json_body_is_415(player):
     assert resp.status_code == 415 and resp.json()["code"] == "unsupported_media_type"
 
 
-def test_forged_session_cookie_gets_a_new_player(healthy_stack, player, puzzle):
+def test_forged_session_cookie_is_not_logged_in(healthy_stack, player, puzzle):
     player.guess(1, wrong_words(puzzle, 1)[0])
     real = player.client.cookies["motus_session"]
     forged = real.split(".")[0] + ".AAAA"
     with httpx2.Client(base_url=healthy_stack.topology.public_url, cookies={"motus_session": forged}, timeout=10) as c:
-        body = c.get("/api/game/today").json()
-    assert body["attempts"] == []
+        resp = c.get("/api/game/today")
+    assert resp.status_code == 401 and resp.json()["code"] == "login_required"
 
 
-def test_both_replicas_serve_the_same_puzzle(healthy_stack, puzzle):
+def test_both_replicas_serve_the_same_puzzle(player, puzzle):
     seen = {}
     for replica in ("motus-1", "motus-2"):
-        resp = httpx2.get(
-            healthy_stack.topology.public_url + "/api/game/today", cookies={"MOTUS_GAME": replica}, timeout=10
-        )
+        player.client.cookies.set("MOTUS_GAME", replica)
+        resp = player.today()
         assert resp.headers["x-motus-instance"] == replica
         body = resp.json()
         seen[replica] = (body["puzzle"], body["length"], body["first_letter"], body["date"])
@@ -234,24 +238,29 @@ def test_answer_is_in_no_page_script_or_error(healthy_stack, player, puzzle):
         _never_shows(puzzle.answer, resp)
 
 
-def test_reading_the_game_creates_no_session(healthy_stack, player, puzzle):
+def test_visitor_without_login_sees_the_welcome_page_and_cannot_play(healthy_stack, puzzle):
     import redis
 
     store = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-game"))
     try:
         before = len(list(store.scan_iter("game:v1:session:*")))
-        for _ in range(3):
-            resp = player.today()
-            assert "motus_session" not in resp.headers.get("set-cookie", "")
-        refused = player.guess(1, puzzle.first_letter + "z" * (puzzle.length - 1))
-        assert refused.status_code == 422 and "motus_session" not in refused.headers.get("set-cookie", "")
-        assert len(list(store.scan_iter("game:v1:session:*"))) == before
-        # The first playable try makes the visitor a player.
-        played = player.guess(1, wrong_words(puzzle, 1)[0])
-        assert "motus_session=" in played.headers["set-cookie"]
-        assert len(list(store.scan_iter("game:v1:session:*"))) == before + 1
+        with Player(healthy_stack.topology.public_url, logged_in=False) as visitor:
+            page = visitor.client.get("/")
+            assert page.status_code == 200 and "Se connecter" in page.text and "Créer un compte" in page.text
+            for resp in (visitor.today(), visitor.guess(1, wrong_words(puzzle, 1)[0])):
+                assert resp.status_code == 401 and resp.json()["code"] == "login_required"
+                assert "motus_session" not in resp.headers.get("set-cookie", "")
+        assert len(list(store.scan_iter("game:v1:session:*"))) == before  # reading writes nothing
     finally:
         store.close()
+
+
+def test_game_is_keyed_by_the_account_not_the_browser(healthy_stack, player, puzzle):
+    player.guess(1, wrong_words(puzzle, 1)[0])
+    with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=10) as other_browser:
+        log_in(other_browser, player.name)
+        today = other_browser.get("/api/game/today").json()
+    assert len(today["attempts"]) == 1
 
 
 def test_oversized_body_is_413_and_nothing_is_read(player):

@@ -20,8 +20,11 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def client(healthy_stack):
+def client(healthy_stack, monkeypatch):
+    secret = healthy_stack.topology.secrets["AUTH_CLIENT_SECRET_MOTUS_GAME"]
+    monkeypatch.setenv("AUTH_CLIENT_SECRET_MOTUS_GAME", secret)
     settings = AuthSettings(
+        clients_file=healthy_stack.topology.clients_file,
         instance="auth-test",
         redis_url=healthy_stack.topology.redis_url("redis-auth"),
         secret_key="test-secret-0123456789-abcdefghijklmnopqrstuv",

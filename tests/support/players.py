@@ -9,6 +9,7 @@ import httpx2
 
 from motus.game import daily
 from motus.game.words import allowed_words
+from tests.support.game_login import sign_up_and_log_in
 
 
 def todays_puzzle() -> daily.Puzzle:
@@ -29,8 +30,11 @@ def wrong_words(puzzle: daily.Puzzle, count: int) -> list[str]:
 
 
 class Player:
-    def __init__(self, base_url: str) -> None:
+    """A new account, logged into the game through the provider, with its own cookies."""
+
+    def __init__(self, base_url: str, logged_in: bool = True) -> None:
         self.client = httpx2.Client(base_url=base_url, timeout=10)
+        self.name = sign_up_and_log_in(self.client) if logged_in else None
 
     def today(self) -> httpx2.Response:
         return self.client.get("/api/game/today")
@@ -40,3 +44,9 @@ class Player:
 
     def close(self) -> None:
         self.client.close()
+
+    def __enter__(self) -> Player:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

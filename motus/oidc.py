@@ -1,0 +1,144 @@
+"""The game as an OpenID Connect client of the auth service (authorization code + PKCE).
+
+Browsers are sent to the provider's public endpoints; the game itself talks to the
+provider only through HAProxy's internal frontend (token exchange, keys).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+import httpx2
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from motus.settings import GameSettings
+
+
+class LoginFailed(Exception):
+    """The provider's answer cannot be trusted or used; the message is for the logs."""
+
+
+@dataclass(frozen=True)
+class LoginRequest:
+    state: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    nonce: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    verifier: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def _challenge(verifier: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+
+
+def authorize_url(settings: GameSettings, login: LoginRequest, signup: bool = False) -> str:
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": settings.client_id,
+            "redirect_uri": settings.redirect_uri,
+            "scope": "openid profile",
+            "state": login.state,
+            "nonce": login.nonce,
+            "code_challenge": _challenge(login.verifier),
+            "code_challenge_method": "S256",
+        }
+    )
+    authorize = f"{settings.auth_issuer}/authorize?{query}"
+    if not signup:
+        return authorize
+    # A new player starts at the registration page, which then continues the same login.
+    path = urlsplit(authorize)
+    return f"{settings.auth_issuer}/register?" + urlencode({"next": f"{path.path}?{path.query}"})
+
+
+def end_session_url(settings: GameSettings, id_token: str | None) -> str:
+    params = {"client_id": settings.client_id, "post_logout_redirect_uri": f"{settings.public_url}/"}
+    if id_token:
+        params["id_token_hint"] = id_token
+    return f"{settings.auth_issuer}/end-session?" + urlencode(params)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    id_token: str
+    expires_at: int
+
+    @classmethod
+    def from_response(cls, body: dict) -> Tokens:
+        try:
+            return cls(body["access_token"], body["refresh_token"], body.get("id_token", ""), _expiry(body))
+        except KeyError as exc:
+            raise LoginFailed(f"token response without {exc}") from None
+
+
+def _expiry(body: dict) -> int:
+    return int(time.time()) + int(body.get("expires_in", 0))
+
+
+class Provider:
+    def __init__(self, settings: GameSettings, http: httpx2.AsyncClient) -> None:
+        self.settings = settings
+        self.http = http
+        self._keys: KeySet | None = None
+
+    async def _token_request(self, form: dict[str, str]) -> dict:
+        secret = self.settings.client_secret.get_secret_value()
+        resp = await self.http.post("/auth/token", data=form, auth=(self.settings.client_id, secret))
+        if resp.status_code != 200:
+            raise LoginFailed(f"token endpoint answered {resp.status_code}: {resp.text[:200]}")
+        return resp.json()
+
+    async def exchange(self, code: str, login: LoginRequest) -> tuple[Tokens, dict]:
+        body = await self._token_request(
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": self.settings.redirect_uri,
+                "code_verifier": login.verifier,
+            }
+        )
+        tokens = Tokens.from_response(body)
+        return tokens, await self.id_token_claims(tokens.id_token, login.nonce)
+
+    async def refresh(self, refresh_token: str) -> Tokens:
+        body = await self._token_request({"grant_type": "refresh_token", "refresh_token": refresh_token})
+        return Tokens.from_response(body)
+
+    async def _key_set(self, refresh: bool = False) -> KeySet:
+        if self._keys is None or refresh:
+            resp = await self.http.get("/auth/jwks")
+            resp.raise_for_status()
+            self._keys = KeySet.import_key_set(resp.json())
+        return self._keys
+
+    async def id_token_claims(self, id_token: str, nonce: str) -> dict:
+        """Signature (RS256 only), iss, aud, exp and nonce checked; the claims, else LoginFailed."""
+        for refresh in (False, True):  # an unknown key may be a rotation: fetch the keys once more
+            try:
+                decoded = jwt.decode(id_token, await self._key_set(refresh), algorithms=["RS256"])
+                break
+            except (JoseError, ValueError) as exc:
+                if refresh:
+                    raise LoginFailed(f"id_token signature: {exc}") from None
+        try:
+            jwt.JWTClaimsRegistry(
+                iss={"essential": True, "value": self.settings.auth_issuer},
+                aud={"essential": True, "value": self.settings.client_id},
+                exp={"essential": True},
+                sub={"essential": True},
+                nonce={"essential": True, "value": nonce},
+            ).validate(decoded.claims)
+        except JoseError as exc:
+            raise LoginFailed(f"id_token claims: {exc}") from None
+        return decoded.claims

@@ -1,0 +1,100 @@
+"""Logging players in through the auth service, and out."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from motus import oidc, session
+from motus.deps import GameSettingsDep, LoginStoreDep, PlayerDep, ProviderDep, SessionStoreDep
+from motus.keys import SESSION_TTL_SECONDS
+
+router = APIRouter(tags=["login"])
+log = logging.getLogger("motus.login")
+
+
+@router.get("/login", summary="Start logging in (or signing up) at the auth service")
+async def login(settings: GameSettingsDep, logins: LoginStoreDep, signup: bool = False) -> Response:
+    request = oidc.LoginRequest()
+    await logins.save(request.state, request.as_dict())
+    return RedirectResponse(oidc.authorize_url(settings, request, signup), status_code=303)
+
+
+def _failure(request: Request, message: str, status: int = 400) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "welcome.html",
+        {"instance": request.app.state.settings.instance, "error": message},
+        status_code=status,
+    )
+
+
+@router.get("/login/callback", summary="Where the auth service sends the browser back")
+async def callback(
+    request: Request,
+    settings: GameSettingsDep,
+    logins: LoginStoreDep,
+    sessions: SessionStoreDep,
+    provider: ProviderDep,
+) -> Response:
+    params = request.query_params
+    pending = await logins.pop(params.get("state", "")) if params.get("state") else None
+    if pending is None:
+        # Unknown, used or expired state: maybe a forged callback (CSRF), maybe a stale tab.
+        return _failure(request, "Cette connexion a expiré ou n'est pas la vôtre. Recommencez.")
+    if params.get("iss") != settings.auth_issuer:
+        # RFC 9207: the answer must come from our provider, not another one (mix-up attack).
+        return _failure(request, "Réponse d'un fournisseur d'identité inconnu. Recommencez.")
+    if "error" in params or "code" not in params:
+        return _failure(request, "La connexion n'a pas abouti. Recommencez.")
+    try:
+        tokens, claims = await provider.exchange(params["code"], oidc.LoginRequest(**pending))
+    except oidc.LoginFailed as exc:
+        log.warning("login failed", extra={"reason": str(exc)[:300]})
+        return _failure(request, "La connexion n'a pas pu être vérifiée. Recommencez.", 502)
+    session_id = session.new_session_id()
+    await sessions.create(
+        session_id,
+        {
+            # The daily game is keyed by the account, so it follows the player everywhere.
+            "player": f"u:{claims['sub']}",
+            "user_id": claims["sub"],
+            "name": claims.get("preferred_username", ""),
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "id_token": tokens.id_token,
+            "expires_at": str(tokens.expires_at),
+            "login_id": uuid.uuid4().hex,
+        },
+    )
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        session.COOKIE,
+        session.sign(session_id, settings.session_secret.get_secret_value()),
+        max_age=SESSION_TTL_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=settings.public_url.startswith("https://"),
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout", summary="Log out of the game and of the auth service")
+async def logout(request: Request, settings: GameSettingsDep, player: PlayerDep, sessions: SessionStoreDep) -> Response:
+    # A form post from another site must not log players out: the browser says where
+    # the form was (Origin), and only our own pages may send it.
+    origin = request.headers.get("origin")
+    public = urlsplit(settings.public_url)
+    if origin and origin != f"{public.scheme}://{public.netloc}":
+        return _failure(request, "Déconnexion refusée : la demande ne vient pas de Motus.", 403)
+    id_token = player.data.get("id_token")
+    if player.session_id:
+        await sessions.delete(player.session_id)
+    response = RedirectResponse(oidc.end_session_url(settings, id_token), status_code=303)
+    response.delete_cookie(session.COOKIE, path="/")
+    return response
