@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import concurrent.futures
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx2
 import pytest
 
 from motus.game import rules
+from tests.support.accounts import PASSWORD, csrf_token
 from tests.support.game_login import log_in, sign_up_and_log_in
 from tests.support.players import Player, todays_puzzle, wrong_words
 
@@ -290,3 +292,41 @@ def test_openapi_documents_the_error_body(healthy_stack):
     refused = spec["paths"]["/api/game/guess"]["post"]["responses"]["422"]
     assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
     assert set(spec["components"]["schemas"]["ErrorOut"]["properties"]) == {"code", "message", "fields"}
+
+
+def test_access_token_is_refreshed_before_it_expires(healthy_stack, player):
+    import redis
+
+    store = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-game"), decode_responses=True)
+    try:
+        [key] = [k for k in store.scan_iter("game:v1:session:*") if store.hget(k, "name") == player.name]
+        before = store.hgetall(key)
+        store.hset(key, "expires_at", "0")  # as if the access token were about to expire
+        assert player.today().status_code == 200
+        after = store.hgetall(key)
+        assert after["access_token"] != before["access_token"]
+        assert after["refresh_token"] != before["refresh_token"]  # rotated at the provider
+        assert int(after["expires_at"]) > 0
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("tamper", ["state", "iss"])
+def test_login_callback_refuses_a_forged_or_foreign_answer(healthy_stack, tamper):
+    base = healthy_stack.topology.public_url
+    with httpx2.Client(base_url=base, timeout=10) as first:
+        name = sign_up_and_log_in(first)
+    with httpx2.Client(base_url=base, timeout=10) as browser:
+        authorize = urlsplit(browser.get("/login").headers["location"])
+        login_page = browser.get(f"{authorize.path}?{authorize.query}").headers["location"]
+        token = csrf_token(browser, login_page)
+        next_url = parse_qs(urlsplit(login_page).query)["next"][0]
+        form = {"username": name, "password": PASSWORD, "csrf_token": token, "next": next_url}
+        granted = browser.get(browser.post("/auth/login", data=form).headers["location"])
+        callback = urlsplit(granted.headers["location"])
+        params = {k: v[0] for k, v in parse_qs(callback.query).items()}
+        params[tamper] = "forged" if tamper == "state" else "http://evil.example/auth"
+        resp = browser.get(f"{callback.path}?{urlencode(params)}")
+        assert resp.status_code == 400
+        assert "motus_session" not in resp.headers.get("set-cookie", "")
+        assert browser.get("/api/game/today").status_code == 401

@@ -336,3 +336,9 @@ def test_userinfo_refuses_bad_tokens(base, browser, auth_redis):
     # The control: a token forged with every claim right passes, so the refusals above
     # are about what changed, not about forging.
     assert userinfo(base, _forge(auth_redis, _claims_now(base, sub=claims["sub"]))).status_code == 200
+
+
+def test_unknown_scope_is_refused_back_at_the_client(browser):
+    request = AuthRequest(scope="openid admin")
+    error = _error_redirect(authorize(browser, request), request)
+    assert error["error"] == "invalid_scope" and error["state"] == request.state

@@ -11,6 +11,7 @@ SECRET = "an-unguessable-test-secret-0123456789-abcdefgh"
 @pytest.fixture(autouse=True)
 def _secrets(monkeypatch):
     monkeypatch.setenv("GAME_SESSION_SECRET", SECRET)
+    monkeypatch.setenv("GAME_CLIENT_SECRET", SECRET)
     monkeypatch.setenv("AUTH_SECRET_KEY", SECRET)
 
 

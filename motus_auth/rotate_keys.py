@@ -1,0 +1,27 @@
+"""Rotate the provider's signing key: `python -m motus_auth.rotate_keys`.
+
+Reads AUTH_REDIS_URL like the service. The new key signs from now on; the previous
+one stays in the JWKS so tokens it signed verify until they expire (10 minutes for
+access tokens). Run it again only after that, or those tokens stop verifying.
+"""
+
+from __future__ import annotations
+
+import redis
+from motus_auth.oauth import signing_keys
+from motus_auth.settings import AuthSettings
+from motus_kit.settings import load_settings
+
+
+def main() -> None:
+    settings = load_settings(AuthSettings)
+    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        keys = signing_keys.rotate(client)
+    finally:
+        client.close()
+    print(f"signing with {keys[0]['kid']}; previous key {keys[1]['kid']} kept for verification")
+
+
+if __name__ == "__main__":
+    main()
