@@ -8,6 +8,8 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from joserfc import jwt
+from joserfc.errors import JoseError
 from starlette.concurrency import run_in_threadpool
 
 from motus_auth import web
@@ -196,16 +198,35 @@ def server_error(request: Request, error: OAuth2Error) -> Response:
     return JSONResponse(body, status, {**dict(headers), **NO_STORE})
 
 
+async def _hint_is_ours(request: Request, hint: str | None, client_id: str) -> bool:
+    """An id_token we issued to this client (expired is fine: it only names the session)."""
+    if not hint:
+        return False
+    server = _server(request)
+    keys = await run_in_threadpool(server.signing_keys.public_set, True)
+    try:
+        claims = jwt.decode(hint, keys, algorithms=["RS256"]).claims
+    except (JoseError, ValueError):
+        return False
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    return claims.get("iss") == server.issuer and client_id in audiences
+
+
 @router.get("/end-session", response_class=HTMLResponse, summary="RP-initiated logout")
 async def end_session(request: Request, sessions: SessionsDep) -> Response:
     server = _server(request)
     params = request.query_params
     client = server.clients.get(params.get("client_id", ""))
     target = params.get("post_logout_redirect_uri")
+    if not client or not await _hint_is_ours(request, params.get("id_token_hint"), client.client_id):
+        # Without proof that the client asking is the one the player logged into, a
+        # link on any site could log players out: ask the player instead (a CSRF-protected form).
+        return web.render(request, "account.html", {"user": None, "errors": [], "confirm_logout": True})
     session = web.session_id(request)
     if session:
         await sessions.end(session)
-    if client and target and target in client.post_logout_redirect_uris:
+    if target and target in client.post_logout_redirect_uris:
         # Exact match only, like redirect_uri: never an open redirect.
         state = params.get("state")
         location = target + ("?" + urlencode({"state": state}) if state else "")

@@ -182,19 +182,27 @@ def test_revocation_and_introspection(base, browser):
     assert userinfo(base, tokens["access_token"]).status_code == 401
 
 
-def test_rp_initiated_logout_redirects_only_to_a_registered_uri(base, healthy_stack):
-    secret_free = {"client_id": "motus-game", "state": "xyz"}
+def test_rp_initiated_logout_redirects_only_to_a_registered_uri(base):
     with httpx2.Client(base_url=base, timeout=10) as browser:
         register(browser, new_username())
-        good = browser.get("/auth/end-session", params={**secret_free, "post_logout_redirect_uri": f"{base}/"})
-        assert good.status_code == 303 and good.headers["location"] == f"{base}/?state=xyz"
-        assert browser.get("/auth/account").status_code == 303  # logged out
+        request = AuthRequest()
+        hint = exchange(base, code_from(authorize(browser, request), request), request).json()["id_token"]
+        params = {"client_id": "motus-cli", "state": "xyz", "id_token_hint": hint}
+        bad = browser.get("/auth/end-session", params={**params, "post_logout_redirect_uri": "https://evil.example/"})
+        assert bad.status_code == 200 and "location" not in bad.headers and "déconnecté" in bad.text
+        assert browser.get("/auth/account").status_code == 303  # logged out, without going anywhere
+
+
+def test_logout_link_without_a_valid_hint_only_asks(base):
+    with httpx2.Client(base_url=base, timeout=10) as browser:
         register(browser, new_username())
-        bad = browser.get(
-            "/auth/end-session", params={**secret_free, "post_logout_redirect_uri": "https://evil.example/"}
-        )
-        assert bad.status_code == 200 and "location" not in bad.headers
-        assert "déconnecté" in bad.text
+        for hint in (None, "not-a-token"):
+            params = {"client_id": "motus-game", "post_logout_redirect_uri": f"{base}/"}
+            if hint:
+                params["id_token_hint"] = hint
+            page = browser.get("/auth/end-session", params=params)
+            assert page.status_code == 200 and "Se déconnecter ?" in page.text
+            assert browser.get("/auth/account").status_code == 200  # still logged in
 
 
 def test_key_rotation_keeps_old_tokens_valid(base, browser, auth_redis):
