@@ -72,6 +72,15 @@ def outage(stack: Stack, victim: str, how: str, clients: int = 6) -> dict[str, o
     }
 
 
+def percentiles(samples: list[float]) -> dict[str, float]:
+    samples = sorted(samples)
+    return {
+        "p50": statistics.median(samples),
+        "p95": samples[int(0.95 * len(samples)) - 1],
+        "p99": samples[int(0.99 * len(samples)) - 1],
+    }
+
+
 def latency(stack: Stack, path: str, n: int = 400) -> dict[str, float]:
     samples = []
     with httpx2.Client(base_url=stack.topology.public_url, timeout=10) as client:
@@ -81,12 +90,7 @@ def latency(stack: Stack, path: str, n: int = 400) -> dict[str, float]:
             t = time.perf_counter()
             client.get(path)
             samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return {
-        "p50": statistics.median(samples),
-        "p95": samples[int(0.95 * len(samples)) - 1],
-        "p99": samples[int(0.99 * len(samples)) - 1],
-    }
+    return percentiles(samples)
 
 
 def guess_latency(stack: Stack, players: int = 40) -> dict[str, float]:
@@ -101,12 +105,7 @@ def guess_latency(stack: Stack, players: int = 40) -> dict[str, float]:
                 t = time.perf_counter()
                 client.post("/api/game/guess", json={"attempt": n, "word": word})
                 samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return {
-        "p50": statistics.median(samples),
-        "p95": samples[int(0.95 * len(samples)) - 1],
-        "p99": samples[int(0.99 * len(samples)) - 1],
-    }
+    return percentiles(samples)
 
 
 def login_timings(stack: Stack, players: int = 10) -> dict[str, float]:
