@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from motus import session
-from motus.oidc import LoginFailed, Provider
+from motus.oidc import LoginFailed, Provider, ProviderUnavailable
 from motus.settings import GameSettings
 from motus.store import GameStore, LoginStore, SessionStore
 from motus_kit.deps import RedisDep
@@ -62,6 +62,11 @@ class Player:
             log.info("refresh refused, session ended", extra={"reason": str(exc)[:200]})
             await self._store.delete(self.session_id)
             self.data = {}
+            return
+        except ProviderUnavailable as exc:
+            # The provider is down for a moment: the player stays logged in; the next
+            # request tries again (the game itself does not need the access token).
+            log.warning("refresh postponed", extra={"reason": str(exc)[:200]})
             return
         finally:
             await self._store.unlock_refresh(self.session_id)

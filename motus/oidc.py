@@ -22,7 +22,11 @@ from motus.settings import GameSettings
 
 
 class LoginFailed(Exception):
-    """The provider's answer cannot be trusted or used; the message is for the logs."""
+    """The provider refused (a bad or revoked grant) or its answer cannot be trusted."""
+
+
+class ProviderUnavailable(Exception):
+    """The provider could not answer (down, overloaded, unreachable): try again later."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,12 @@ class Provider:
 
     async def _token_request(self, form: dict[str, str]) -> dict:
         secret = self.settings.client_secret.get_secret_value()
-        resp = await self.http.post("/auth/token", data=form, auth=(self.settings.client_id, secret))
+        try:
+            resp = await self.http.post("/auth/token", data=form, auth=(self.settings.client_id, secret))
+        except httpx2.HTTPError as exc:
+            raise ProviderUnavailable(f"token endpoint unreachable: {type(exc).__name__}") from None
+        if resp.status_code >= 500:
+            raise ProviderUnavailable(f"token endpoint answered {resp.status_code}")
         if resp.status_code != 200:
             raise LoginFailed(f"token endpoint answered {resp.status_code}: {resp.text[:200]}")
         return resp.json()
@@ -117,8 +126,11 @@ class Provider:
 
     async def _key_set(self, refresh: bool = False) -> KeySet:
         if self._keys is None or refresh:
-            resp = await self.http.get("/auth/jwks")
-            resp.raise_for_status()
+            try:
+                resp = await self.http.get("/auth/jwks")
+                resp.raise_for_status()
+            except httpx2.HTTPError as exc:
+                raise ProviderUnavailable(f"jwks unreachable: {type(exc).__name__}") from None
             self._keys = KeySet.import_key_set(resp.json())
         return self._keys
 

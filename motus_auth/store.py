@@ -78,38 +78,66 @@ class ProviderSessions:
         await self.redis.delete(keys.sso(session_id))
 
 
+# A login attempt is counted before the password is checked, in one atomic step, and
+# the attempt that reaches the limit sets the lock right then: sixty attempts sent at
+# once cannot all slip past the limit while the first ones are still being hashed.
+# KEYS: account lock, ip lock, account count, ip count.
+# ARGV: window, free account failures, max ip failures, first lock, max lock.
+_RESERVE = """
+local wait = math.max(redis.call('TTL', KEYS[1]), redis.call('TTL', KEYS[2]), 0)
+if wait > 0 then return wait end
+local count = redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[1], 'NX')
+local ip_count = redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], ARGV[1], 'NX')
+local free, max_lock = tonumber(ARGV[2]), tonumber(ARGV[5])
+if count >= free then
+  redis.call('SET', KEYS[1], 1, 'EX', math.min(max_lock, tonumber(ARGV[4]) * 2 ^ (count - free)))
+end
+if ip_count >= tonumber(ARGV[3]) then redis.call('SET', KEYS[2], 1, 'EX', max_lock) end
+return 0
+"""
+
+
 class LoginFailures:
-    """Counts failed logins per account and per client IP and applies the locks."""
+    """Counts login attempts per account and per client IP and applies the locks."""
 
     def __init__(self, redis: Redis, first_lock: int = throttle.ACCOUNT_FIRST_LOCK_SECONDS) -> None:
         self.redis = redis
         self.first_lock = first_lock
+        self._reserve = redis.register_script(_RESERVE)
 
-    async def locked_for(self, account: str, ip: str) -> int:
-        """Seconds before a login may be tried again for this account from this IP (0: now)."""
+    def _keys(self, account: str, ip: str) -> list[str]:
+        return [
+            keys.lock("account", account),
+            keys.lock("ip", ip),
+            keys.failures("account", account),
+            keys.failures("ip", ip),
+        ]
+
+    async def reserve(self, account: str, ip: str) -> int:
+        """0 if this attempt may check the password, else the seconds to wait."""
+        args = [
+            keys.FAILURES_TTL_SECONDS,
+            throttle.ACCOUNT_FREE_FAILURES,
+            throttle.IP_MAX_FAILURES,
+            self.first_lock,
+            throttle.MAX_LOCK_SECONDS,
+        ]
+        return int(await self._reserve(keys=self._keys(account, ip), args=args))
+
+    async def failed(self, account: str, ip: str) -> int:
+        """The attempt failed; the lock now in force (set by reserve), in seconds (0: none)."""
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.ttl(keys.lock("account", account))
             pipe.ttl(keys.lock("ip", ip))
             ttls = await pipe.execute()
         return max(0, *ttls)
 
-    async def record_failure(self, account: str, ip: str) -> int:
-        """Count one failure; returns the lock now in force, in seconds (0: none)."""
+    async def succeeded(self, account: str, ip: str) -> None:
+        # The right password: the owner is here, the account starts afresh, and this
+        # attempt does not count against the address.
         async with self.redis.pipeline(transaction=True) as pipe:
-            for kind, who in (("account", account), ("ip", ip)):
-                pipe.incr(keys.failures(kind, who))
-                pipe.expire(keys.failures(kind, who), keys.FAILURES_TTL_SECONDS, nx=True)
-            results = await pipe.execute()
-        counts = [results[0], results[2]]
-        account_lock = throttle.account_lock_seconds(counts[0], self.first_lock)
-        ip_lock = throttle.ip_lock_seconds(counts[1])
-        async with self.redis.pipeline(transaction=True) as pipe:
-            if account_lock:
-                pipe.set(keys.lock("account", account), 1, ex=account_lock)
-            if ip_lock:
-                pipe.set(keys.lock("ip", ip), 1, ex=ip_lock)
+            pipe.delete(keys.failures("account", account), keys.lock("account", account))
+            pipe.decr(keys.failures("ip", ip))
             await pipe.execute()
-        return max(account_lock, ip_lock)
-
-    async def clear_account(self, account: str) -> None:
-        await self.redis.delete(keys.failures("account", account))

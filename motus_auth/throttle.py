@@ -17,7 +17,10 @@ IP_MAX_FAILURES = 30
 
 
 def account_lock_seconds(failures: int, first_lock: int = ACCOUNT_FIRST_LOCK_SECONDS) -> int:
-    """Lock to apply after the `failures`-th failure in the window (0: none)."""
+    """Lock to apply after the `failures`-th failure in the window (0: none).
+
+    The reference for the Lua script in store.py, which applies it atomically.
+    """
     if failures < ACCOUNT_FREE_FAILURES:
         return 0
     return min(MAX_LOCK_SECONDS, first_lock * 2 ** (failures - ACCOUNT_FREE_FAILURES))

@@ -55,7 +55,11 @@ class ProcessStatus:
 
 class Stack:
     def __init__(
-        self, state_dir: Path | str | None = None, base_port: int | None = None, credential_rate: int = 30
+        self,
+        state_dir: Path | str | None = None,
+        base_port: int | None = None,
+        credential_rate: int = 30,
+        example_public_client: bool = False,
     ) -> None:
         self.state_dir = Path(state_dir or os.environ.get("MOTUS_STACK_STATE_DIR") or DEFAULT_STATE_DIR).resolve()
         saved = self._saved_settings()
@@ -65,7 +69,11 @@ class Stack:
         self.saved_base_port = saved.get("base_port")
         self.base_port = base_port
         self.topology = Topology(
-            self.state_dir, Ports.from_base(base_port), python=sys.executable, credential_rate=credential_rate
+            self.state_dir,
+            Ports.from_base(base_port),
+            python=sys.executable,
+            credential_rate=credential_rate,
+            example_public_client=example_public_client,
         )
         self.supervisor = Supervisor(self.state_dir / "supervisor.sock")
 

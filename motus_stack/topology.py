@@ -124,6 +124,9 @@ class Topology:
     secrets: dict[str, str] = field(default_factory=dict)
     # POSTs a minute per client address to the login and token endpoints (HAProxy).
     credential_rate: int = 30
+    # A public client for tests and learners to drive the flow by hand. Off by default:
+    # with no consent screen, any logged-in player would silently authorize it.
+    example_public_client: bool = False
 
     @property
     def public_url(self) -> str:
@@ -182,28 +185,30 @@ class Topology:
 
     def clients_config(self) -> dict:
         """The OAuth clients of this stack: the game at this stack's public address."""
-        return {
-            "clients": [
+        clients = [
+            {
+                "client_id": "motus-game",
+                "client_name": "Motus",
+                "redirect_uris": [f"{self.public_url}/login/callback"],
+                "post_logout_redirect_uris": [f"{self.public_url}/"],
+                "scope": "openid profile",
+                "token_endpoint_auth_method": "client_secret_basic",
+                "secret_env": "AUTH_CLIENT_SECRET_MOTUS_GAME",
+            },
+        ]
+        if self.example_public_client:
+            clients.append(
                 {
-                    "client_id": "motus-game",
-                    "client_name": "Motus",
-                    "redirect_uris": [f"{self.public_url}/login/callback"],
-                    "post_logout_redirect_uris": [f"{self.public_url}/"],
-                    "scope": "openid profile",
-                    "token_endpoint_auth_method": "client_secret_basic",
-                    "secret_env": "AUTH_CLIENT_SECRET_MOTUS_GAME",
-                },
-                {
-                    # An example public client (a command-line tool, say): no secret, PKCE only.
+                    # A public client (a command-line tool, say): no secret, PKCE only.
                     "client_id": "motus-cli",
                     "client_name": "Motus (public client example)",
                     "redirect_uris": ["http://127.0.0.1:8765/callback"],
                     "post_logout_redirect_uris": [],
                     "scope": "openid profile",
                     "token_endpoint_auth_method": "none",
-                },
-            ]
-        }
+                }
+            )
+        return {"clients": clients}
 
     def processes(self) -> list[Process]:
         procs: list[Process] = []

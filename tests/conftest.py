@@ -15,7 +15,8 @@ def stack(tmp_path_factory) -> Stack:
     state_dir = tmp_path_factory.mktemp("stack")
     # The whole suite logs in from 127.0.0.1 many times a minute; the HAProxy wall is
     # tested from another loopback address (test_accounts.py).
-    stack = Stack(state_dir=state_dir, base_port=free_base_port(), credential_rate=300)
+    # The OAuth tests drive the flow as the example public client.
+    stack = Stack(state_dir=state_dir, base_port=free_base_port(), credential_rate=300, example_public_client=True)
     stack.up(timeout=60)
     yield stack
     stack.down()

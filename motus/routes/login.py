@@ -11,17 +11,35 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from motus import oidc, session
 from motus.deps import GameSettingsDep, LoginStoreDep, PlayerDep, ProviderDep, SessionStoreDep
-from motus.keys import SESSION_TTL_SECONDS
+from motus.keys import LOGIN_TTL_SECONDS, SESSION_TTL_SECONDS
+from motus_kit import signing
 
 router = APIRouter(tags=["login"])
 log = logging.getLogger("motus.login")
+
+
+# Binds a login to the browser that started it: without it, an attacker could start a
+# login, keep the callback URL and have a victim's browser finish it, logging the
+# victim into the attacker's account (login CSRF).
+LOGIN_COOKIE = "motus_login"
+_LOGIN_PURPOSE = "game-login-state"
 
 
 @router.get("/login", summary="Start logging in (or signing up) at the auth service")
 async def login(settings: GameSettingsDep, logins: LoginStoreDep, signup: bool = False) -> Response:
     request = oidc.LoginRequest()
     await logins.save(request.state, request.as_dict())
-    return RedirectResponse(oidc.authorize_url(settings, request, signup), status_code=303)
+    response = RedirectResponse(oidc.authorize_url(settings, request, signup), status_code=303)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        signing.sign(request.state, settings.session_secret.get_secret_value(), _LOGIN_PURPOSE),
+        max_age=LOGIN_TTL_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=settings.public_url.startswith("https://"),
+        path="/login",
+    )
+    return response
 
 
 def _failure(request: Request, message: str, status: int = 400) -> HTMLResponse:
@@ -42,7 +60,10 @@ async def callback(
     provider: ProviderDep,
 ) -> Response:
     params = request.query_params
-    pending = await logins.pop(params.get("state", "")) if params.get("state") else None
+    mine = signing.unsign(request.cookies.get(LOGIN_COOKIE), settings.session_secret.get_secret_value(), _LOGIN_PURPOSE)
+    state = params.get("state", "")
+    # Only the browser that started this login may finish it.
+    pending = await logins.pop(state) if state and state == mine else None
     if pending is None:
         # Unknown, used or expired state: maybe a forged callback (CSRF), maybe a stale tab.
         return _failure(request, "Cette connexion a expiré ou n'est pas la vôtre. Recommencez.")
@@ -53,7 +74,7 @@ async def callback(
         return _failure(request, "La connexion n'a pas abouti. Recommencez.")
     try:
         tokens, claims = await provider.exchange(params["code"], oidc.LoginRequest(**pending))
-    except oidc.LoginFailed as exc:
+    except (oidc.LoginFailed, oidc.ProviderUnavailable) as exc:
         log.warning("login failed", extra={"reason": str(exc)[:300]})
         return _failure(request, "La connexion n'a pas pu être vérifiée. Recommencez.", 502)
     session_id = session.new_session_id()
@@ -72,6 +93,7 @@ async def callback(
         },
     )
     response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
     response.set_cookie(
         session.COOKIE,
         session.sign(session_id, settings.session_secret.get_secret_value()),

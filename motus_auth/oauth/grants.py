@@ -92,7 +92,8 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token):
-        return self.server.tokens.refresh_token(refresh_token)
+        # Claimed on first sight, like codes: one of two racing refreshes gets a 400.
+        return self.server.tokens.claim_refresh(refresh_token)
 
     def authenticate_user(self, refresh_token):
         return principal.load(
@@ -100,9 +101,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         )
 
     def revoke_old_credential(self, refresh_token):
-        if not self.server.tokens.mark_refresh_used(refresh_token):
-            # Two refreshes with one token at once: only one may rotate it.
-            self.server.tokens.revoke_family(refresh_token.family)
+        pass  # already marked used by authenticate_refresh_token
 
 
 class MotusOpenIDCode(OpenIDCode):

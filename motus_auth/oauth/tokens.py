@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import redis
 from motus_auth import keys
 
-# Claim a code in one step: two exchanges racing on two replicas cannot both win.
+# Claim a code or a refresh token in one step: two requests racing on two replicas
+# cannot both win.
 _CLAIM = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return nil end
@@ -142,17 +143,21 @@ class TokenStore:
         }
         self.redis.set(keys.refresh(digest(token)), json.dumps(record), ex=keys.REFRESH_TTL_SECONDS)
 
-    def refresh_token(self, token: str) -> RefreshToken | None:
-        """The stored token, or None. A rotated (used) token coming back revokes its family."""
+    def claim_refresh(self, token: str) -> RefreshToken | None:
+        """The token if this is its first use, now marked used; else None.
+
+        A used token coming back, even a second request racing the first, is a reuse:
+        the whole family is revoked (RFC 9700 section 4.14.2)."""
         token_hash = digest(token)
-        raw = self.redis.get(keys.refresh(token_hash))
-        if raw is None:
+        result = self._claim(keys=[keys.refresh(token_hash)])
+        if not result:
             return None
+        state, raw = result
         record = json.loads(raw)
-        if self.family_revoked(record["family"]):
-            return None
-        if record["used"]:
+        if state == "replay":
             self.revoke_family(record["family"])
+            return None
+        if self.family_revoked(record["family"]):
             return None
         return RefreshToken(token_hash=token_hash, **record)
 
@@ -161,23 +166,6 @@ class TokenStore:
         token_hash = digest(token)
         raw = self.redis.get(keys.refresh(token_hash))
         return RefreshToken(token_hash=token_hash, **json.loads(raw)) if raw else None
-
-    def mark_refresh_used(self, token: RefreshToken) -> bool:
-        """Rotate: True for the one caller that marked it, False if another got there first."""
-        key = keys.refresh(token.token_hash)
-        with self.redis.pipeline() as pipe:
-            try:
-                pipe.watch(key)
-                raw = pipe.get(key)
-                if raw is None or json.loads(raw)["used"]:
-                    return False
-                record = {**json.loads(raw), "used": True}
-                pipe.multi()
-                pipe.set(key, json.dumps(record), keepttl=True)
-                pipe.execute()
-                return True
-            except redis.WatchError:
-                return False
 
     # --- families -------------------------------------------------------------------
     def revoke_family(self, family: str) -> None:

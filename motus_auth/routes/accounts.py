@@ -6,6 +6,7 @@ import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from motus_auth import passwords, throttle, usernames, web
 from motus_auth.deps import AccountsDep, FailuresDep, SessionsDep
@@ -39,7 +40,8 @@ async def register(request: Request, accounts: AccountsDep, sessions: SessionsDe
     if password != form.get("password_confirm", ""):
         errors.append("Les deux mots de passe ne sont pas identiques.")
     if not errors:
-        user = await accounts.create(username, usernames.canonical(username), passwords.hash_password(password))
+        password_hash = await run_in_threadpool(passwords.hash_password, password)
+        user = await accounts.create(username, usernames.canonical(username), password_hash)
         if user is None:
             errors.append("Ce nom d'utilisateur est déjà pris.")
         else:
@@ -68,20 +70,22 @@ async def login(request: Request, accounts: AccountsDep, sessions: SessionsDep, 
     if not web.csrf_ok(request, form.get("csrf_token")):
         return page([CSRF_FAILED], 403)
     account, ip = usernames.canonical(username), web.client_ip(request)
-    wait = await failures.locked_for(account, ip)
+    wait = await failures.reserve(account, ip)
     if wait:
         return page([throttle.retry_message(wait)], 429, {"Retry-After": str(wait)})
     user = await accounts.by_username(account)
     # Verify against a dummy hash for unknown names: same time, no way to tell which names exist.
-    ok = passwords.verify(user.password_hash if user else passwords.dummy_hash(), password)
+    # argon2 takes ~100 ms of CPU: in a worker thread, so the replica keeps serving meanwhile.
+    stored = user.password_hash if user else passwords.dummy_hash()
+    ok = await run_in_threadpool(passwords.verify, stored, password)
     if not (user and ok):
-        wait = await failures.record_failure(account, ip)
+        wait = await failures.failed(account, ip)
         if wait:
             return page([throttle.retry_message(wait)], 429, {"Retry-After": str(wait)})
         return page([BAD_CREDENTIALS], 401)
-    await failures.clear_account(account)
+    await failures.succeeded(account, ip)
     if passwords.needs_rehash(user.password_hash):
-        await accounts.set_password_hash(user.id, passwords.hash_password(password))
+        await accounts.set_password_hash(user.id, await run_in_threadpool(passwords.hash_password, password))
     session = secrets.token_urlsafe(32)
     await sessions.create(session, user.id)
     return web.redirect_signed_in(request, session, next_url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from fastapi import APIRouter, Request
@@ -96,7 +97,10 @@ def _authorization_error(request, server, oauth_request, error: OAuth2Error) -> 
     # an unknown client or a foreign redirect_uri gets a page here, never a redirect.
     if getattr(error, "redirect_uri", None):
         error.state = oauth_request.payload.state
-        return server.handle_error_response(oauth_request, error)
+        response = server.handle_error_response(oauth_request, error)
+        # RFC 9207: error responses name the issuer too, so a client can trust them.
+        response.headers["location"] = add_params_to_uri(response.headers["location"], {"iss": server.issuer})
+        return response
     context = {"errors": [f"Demande de connexion refusée : {error.description or error.error}."], "user": None}
     return web.render(request, "account.html", context, 400)
 

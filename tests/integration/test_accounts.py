@@ -131,3 +131,32 @@ def test_haproxy_limits_credential_posts_per_address(healthy_stack):
     # Another address is not affected.
     with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=10) as client:
         assert client.post("/auth/login", data={"username": "x", "password": "y"}).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/auth/regist%65r", "/auth/logi%6e", "/auth/tok%65n"])
+def test_haproxy_limit_sees_through_percent_encoding(healthy_stack, path):
+    transport = httpx2.HTTPTransport(local_address="127.0.0.4" if "regist" in path else "127.0.0.5")
+    limit = healthy_stack.topology.credential_rate
+    with httpx2.Client(base_url=healthy_stack.topology.public_url, transport=transport, timeout=10) as other:
+        for _ in range(limit):
+            other.post("/auth/login", data={"username": "x", "password": "y"})
+        resp = other.post(path, data={"username": "x", "password": "y"})
+        assert resp.status_code == 429
+
+
+def test_concurrent_wrong_passwords_cannot_overrun_the_account_lock(healthy_stack):
+    import concurrent.futures
+
+    base = healthy_stack.topology.public_url
+    transport = httpx2.HTTPTransport(local_address="127.0.0.6")
+    with httpx2.Client(base_url=base, transport=transport, timeout=30) as client:
+        name = new_username()
+        register(client, name)
+        client.cookies.delete("motus_auth_session")
+        token = csrf_token(client, "/auth/login")
+        form = {"username": name, "password": "pas le bon mot de passe", "csrf_token": token}
+        with concurrent.futures.ThreadPoolExecutor(20) as pool:
+            statuses = list(pool.map(lambda _: client.post("/auth/login", data=form).status_code, range(20)))
+    # Five attempts may check the password (the fifth triggers the lock); none more.
+    assert statuses.count(401) + statuses.count(429) == 20
+    assert statuses.count(401) <= 4

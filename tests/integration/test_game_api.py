@@ -52,7 +52,7 @@ def test_new_player_sees_the_puzzle_but_not_the_answer(player, puzzle):
 def test_login_sets_an_httponly_samesite_session_cookie(healthy_stack):
     with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=10) as client:
         events = []
-        client.event_hooks["response"] = [lambda r: events.append(r.headers.get("set-cookie", ""))]
+        client.event_hooks["response"] = [lambda r: events.extend(r.headers.get_list("set-cookie"))]
         sign_up_and_log_in(client)
     [game_cookie] = [c for c in events if c.startswith("motus_session=")]
     assert "HttpOnly" in game_cookie and "SameSite=lax" in game_cookie and "Path=/" in game_cookie
@@ -330,3 +330,43 @@ def test_login_callback_refuses_a_forged_or_foreign_answer(healthy_stack, tamper
         assert resp.status_code == 400
         assert "motus_session" not in resp.headers.get("set-cookie", "")
         assert browser.get("/api/game/today").status_code == 401
+
+
+def test_a_login_started_in_one_browser_cannot_be_finished_in_another(healthy_stack):
+    # Login CSRF: the attacker starts a login with their own account and sends the
+    # callback URL to a victim; the victim's browser must not end up logged in as them.
+    base = healthy_stack.topology.public_url
+    with httpx2.Client(base_url=base, timeout=10) as first:
+        name = sign_up_and_log_in(first)
+    with httpx2.Client(base_url=base, timeout=10) as attacker:
+        authorize = urlsplit(attacker.get("/login").headers["location"])
+        login_page = attacker.get(f"{authorize.path}?{authorize.query}").headers["location"]
+        token = csrf_token(attacker, login_page)
+        next_url = parse_qs(urlsplit(login_page).query)["next"][0]
+        form = {"username": name, "password": PASSWORD, "csrf_token": token, "next": next_url}
+        callback = attacker.get(attacker.post("/auth/login", data=form).headers["location"]).headers["location"]
+    with httpx2.Client(base_url=base, timeout=10) as victim:
+        parts = urlsplit(callback)
+        resp = victim.get(f"{parts.path}?{parts.query}")
+        assert resp.status_code == 400
+        assert victim.get("/api/game/today").status_code == 401
+
+
+def test_an_auth_outage_during_refresh_keeps_the_player_logged_in(healthy_stack, player):
+    import redis
+
+    store = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-game"), decode_responses=True)
+    try:
+        [key] = [k for k in store.scan_iter("game:v1:session:*") if store.hget(k, "name") == player.name]
+        store.hset(key, "expires_at", "0")
+        healthy_stack.stop(["redis-auth"])
+        try:
+            assert player.today().status_code == 200  # the refresh failed, the game goes on
+            assert store.exists(key)
+        finally:
+            healthy_stack.start(["redis-auth"])
+            healthy_stack.wait_ready(timeout=20)
+        assert player.today().status_code == 200
+        assert int(store.hget(key, "expires_at")) > 0  # refreshed once the provider was back
+    finally:
+        store.close()

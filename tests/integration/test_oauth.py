@@ -350,3 +350,34 @@ def test_unknown_scope_is_refused_back_at_the_client(browser):
     request = AuthRequest(scope="openid admin")
     error = _error_redirect(authorize(browser, request), request)
     assert error["error"] == "invalid_scope" and error["state"] == request.state
+
+
+def test_error_redirects_name_the_issuer_too(base, browser):
+    request = AuthRequest(method=None)
+    error = _error_redirect(authorize(browser, request), request)
+    assert error["iss"] == f"{base}/auth"
+
+
+def test_concurrent_refreshes_with_one_token_leave_one_winner_at_most(base, browser):
+    import concurrent.futures
+
+    tokens = _tokens(base, browser)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(lambda _: refresh(base, tokens["refresh_token"]).status_code, range(8)))
+    assert statuses.count(200) <= 1 and statuses.count(400) >= 7
+
+
+def test_a_code_cannot_be_redeemed_by_another_client(base, browser, healthy_stack):
+    request = AuthRequest()
+    code = code_from(authorize(browser, request), request)
+    secret = healthy_stack.topology.secrets["AUTH_CLIENT_SECRET_MOTUS_GAME"]
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": request.redirect_uri}
+    form["code_verifier"] = request.verifier
+    resp = httpx2.post(f"{base}/auth/token", data=form, auth=("motus-game", secret), timeout=10)
+    assert resp.status_code == 400 and resp.json()["error"] == "invalid_grant"
+
+
+def test_confidential_client_cannot_pretend_to_be_public(base):
+    form = {"grant_type": "refresh_token", "refresh_token": "x", "client_id": "motus-game"}
+    resp = httpx2.post(f"{base}/auth/token", data=form, timeout=10)
+    assert resp.status_code == 401 and resp.json()["error"] == "invalid_client"
