@@ -47,6 +47,10 @@ def test_store_stopped_gives_json_503_then_recovers(healthy_stack, store, replic
         resp = httpx2.get(public + route, cookies=cookies, timeout=5)
         assert resp.status_code == 503
         assert resp.json()["code"] == "service_unavailable"
+        if store == "redis-game":
+            # A browser asking for the page gets a page that says so and reloads itself.
+            page = httpx2.get(public + "/", headers={"Accept": "text/html"}, timeout=5)
+            assert page.status_code == 503 and "indisponible" in page.text and 'http-equiv="refresh"' in page.text
         # The other services are not affected.
         others = [p for p in ("/api/score/", "/api/game/", "/auth/") if not p.startswith(health_prefix + "/")]
         for path in others:
