@@ -116,17 +116,24 @@ class TokenStore:
     def nonce_seen(self, client_id: str, nonce: str) -> bool:
         return bool(self.redis.exists(keys.nonce(client_id, digest(nonce))))
 
-    def claim_code(self, code: str) -> AuthorizationCode | None:
-        """The code's record if this is its first use; None if unknown, expired or replayed.
-
-        A replay revokes every token issued from the code's first use."""
-        result = self._claim(keys=[keys.code(digest(code))])
+    def _first_use(self, key: str) -> dict | None:
+        """The record if this is its first use (now marked used); a reuse revokes its family."""
+        result = self._claim(keys=[key])
         if not result:
             return None
         state, raw = result
         record = json.loads(raw)
         if state == "replay":
             self.revoke_family(record["family"])
+            return None
+        return record
+
+    def claim_code(self, code: str) -> AuthorizationCode | None:
+        """The code's record if this is its first use; None if unknown, expired or replayed.
+
+        A replay revokes every token issued from the code's first use."""
+        record = self._first_use(keys.code(digest(code)))
+        if record is None:
             return None
         fields = {k: record.get(k) for k in AuthorizationCode.__dataclass_fields__ if k != "code"}
         return AuthorizationCode(code=code, **fields)
@@ -149,15 +156,8 @@ class TokenStore:
         A used token coming back, even a second request racing the first, is a reuse:
         the whole family is revoked (RFC 9700 section 4.14.2)."""
         token_hash = digest(token)
-        result = self._claim(keys=[keys.refresh(token_hash)])
-        if not result:
-            return None
-        state, raw = result
-        record = json.loads(raw)
-        if state == "replay":
-            self.revoke_family(record["family"])
-            return None
-        if self.family_revoked(record["family"]):
+        record = self._first_use(keys.refresh(token_hash))
+        if record is None or self.family_revoked(record["family"]):
             return None
         return RefreshToken(token_hash=token_hash, **record)
 

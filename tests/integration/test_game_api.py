@@ -9,8 +9,7 @@ import httpx2
 import pytest
 
 from motus.game import rules
-from tests.support.accounts import PASSWORD, csrf_token
-from tests.support.game_login import log_in, sign_up_and_log_in
+from tests.support.game_login import callback_url, log_in, sign_up_and_log_in
 from tests.support.players import Player, todays_puzzle, wrong_words
 
 pytestmark = pytest.mark.integration
@@ -317,13 +316,7 @@ def test_login_callback_refuses_a_forged_or_foreign_answer(healthy_stack, tamper
     with httpx2.Client(base_url=base, timeout=10) as first:
         name = sign_up_and_log_in(first)
     with httpx2.Client(base_url=base, timeout=10) as browser:
-        authorize = urlsplit(browser.get("/login").headers["location"])
-        login_page = browser.get(f"{authorize.path}?{authorize.query}").headers["location"]
-        token = csrf_token(browser, login_page)
-        next_url = parse_qs(urlsplit(login_page).query)["next"][0]
-        form = {"username": name, "password": PASSWORD, "csrf_token": token, "next": next_url}
-        granted = browser.get(browser.post("/auth/login", data=form).headers["location"])
-        callback = urlsplit(granted.headers["location"])
+        callback = urlsplit(callback_url(browser, name))
         params = {k: v[0] for k, v in parse_qs(callback.query).items()}
         params[tamper] = "forged" if tamper == "state" else "http://evil.example/auth"
         resp = browser.get(f"{callback.path}?{urlencode(params)}")
@@ -339,15 +332,9 @@ def test_a_login_started_in_one_browser_cannot_be_finished_in_another(healthy_st
     with httpx2.Client(base_url=base, timeout=10) as first:
         name = sign_up_and_log_in(first)
     with httpx2.Client(base_url=base, timeout=10) as attacker:
-        authorize = urlsplit(attacker.get("/login").headers["location"])
-        login_page = attacker.get(f"{authorize.path}?{authorize.query}").headers["location"]
-        token = csrf_token(attacker, login_page)
-        next_url = parse_qs(urlsplit(login_page).query)["next"][0]
-        form = {"username": name, "password": PASSWORD, "csrf_token": token, "next": next_url}
-        callback = attacker.get(attacker.post("/auth/login", data=form).headers["location"]).headers["location"]
+        callback = urlsplit(callback_url(attacker, name))
     with httpx2.Client(base_url=base, timeout=10) as victim:
-        parts = urlsplit(callback)
-        resp = victim.get(f"{parts.path}?{parts.query}")
+        resp = victim.get(f"{callback.path}?{callback.query}")
         assert resp.status_code == 400
         assert victim.get("/api/game/today").status_code == 401
 

@@ -46,3 +46,13 @@ def log_in(client: httpx2.Client, username: str, password: str = PASSWORD) -> ht
 def _path(location: str) -> str:
     parts = urlsplit(location)
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def callback_url(browser: httpx2.Client, username: str, password: str = PASSWORD) -> str:
+    """Log in at the provider and stop just before the game's callback: its URL."""
+    authorize = urlsplit(browser.get("/login").headers["location"])
+    login_page = browser.get(f"{authorize.path}?{authorize.query}").headers["location"]
+    token = csrf_token(browser, login_page)
+    next_url = parse_qs(urlsplit(login_page).query)["next"][0]
+    form = {"username": username, "password": password, "csrf_token": token, "next": next_url}
+    return browser.get(browser.post("/auth/login", data=form).headers["location"]).headers["location"]
