@@ -160,3 +160,11 @@ def test_concurrent_wrong_passwords_cannot_overrun_the_account_lock(healthy_stac
     # Five attempts may check the password (the fifth triggers the lock); none more.
     assert statuses.count(401) + statuses.count(429) == 20
     assert statuses.count(401) <= 4
+
+
+def test_starting_logins_in_a_loop_is_limited_too(healthy_stack):
+    transport = httpx2.HTTPTransport(local_address="127.0.0.7")
+    limit = healthy_stack.topology.credential_rate
+    with httpx2.Client(base_url=healthy_stack.topology.public_url, transport=transport, timeout=10) as other:
+        statuses = [other.get("/login").status_code for _ in range(limit + 1)]
+    assert statuses[:limit] == [303] * limit and statuses[-1] == 429
