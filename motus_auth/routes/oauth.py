@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode, urlsplit
 
 from authlib.common.urls import add_params_to_uri
@@ -76,20 +77,36 @@ async def jwks(request: Request) -> JSONResponse:
 async def authorize(request: Request, sessions: SessionsDep, accounts: AccountsDep) -> Response:
     server = _server(request)
     oauth_request = await _oauth_request(request)
-    try:
-        grant = await run_in_threadpool(server.get_consent_grant, oauth_request)
-    except OAuth2Error as error:
-        return _authorization_error(request, server, oauth_request, error)
     session = web.session_id(request)
     found = await sessions.get(session) if session else None
     user = await accounts.by_id(found[0]) if found else None
-    if user is None:
-        # Log in first, then come back here with the very same request.
-        back = f"{request.url.path}?{request.url.query}"
+    principal = Principal(user.id, user.username, found[1], family="") if user else None
+    try:
+        # With the user known, authlib applies prompt=none (login_required when absent).
+        grant = await run_in_threadpool(server.get_consent_grant, oauth_request, principal)
+    except OAuth2Error as error:
+        return _authorization_error(request, server, oauth_request, error)
+    data = oauth_request.payload.data
+    if principal and _must_log_in_again(data.get("prompt"), data.get("max_age"), principal.auth_time):
+        # prompt=login or a login older than max_age: the player proves it is them again.
+        await sessions.end(session)
+        principal = None
+    if principal is None:
+        # Log in first, then come back here with the same request (minus prompt=login,
+        # which the fresh login has just satisfied).
+        query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "prompt"])
+        back = f"{request.url.path}?{query}"
         return RedirectResponse("/auth/login?" + urlencode({"next": back}), status_code=303)
-    principal = Principal(user.id, user.username, found[1], family="")
     # First-party clients only: the login is the consent, no extra screen.
     return await run_in_threadpool(server.create_authorization_response, oauth_request, principal, grant)
+
+
+def _must_log_in_again(prompt: str | None, max_age: str | None, auth_time: int) -> bool:
+    if prompt and "login" in prompt.split():
+        return True
+    if max_age is not None and max_age.isdigit():
+        return time.time() - auth_time > int(max_age)
+    return False
 
 
 def _authorization_error(request, server, oauth_request, error: OAuth2Error) -> Response:

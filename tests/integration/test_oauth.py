@@ -381,3 +381,23 @@ def test_confidential_client_cannot_pretend_to_be_public(base):
     form = {"grant_type": "refresh_token", "refresh_token": "x", "client_id": "motus-game"}
     resp = httpx2.post(f"{base}/auth/token", data=form, timeout=10)
     assert resp.status_code == 401 and resp.json()["error"] == "invalid_client"
+
+
+def test_prompt_login_and_max_age_ask_for_the_password_again(browser):
+    for extra in ({"prompt": "login"}, {"max_age": "0"}):
+        time.sleep(1.1)  # max_age=0: the login is now older than zero seconds
+        request = AuthRequest(extra=extra)
+        resp = authorize(browser, request)
+        assert resp.status_code == 303 and resp.headers["location"].startswith("/auth/login?next=")
+        assert "prompt" not in resp.headers["location"]  # no loop after the fresh login
+        csrf_token(browser, "/auth/login")
+        assert browser.get("/auth/account").status_code == 303  # the old session is over
+        register(browser, new_username())  # log in again (a new account will do)
+
+
+def test_prompt_none_gives_a_code_silently_or_login_required(base, browser):
+    request = AuthRequest(extra={"prompt": "none"})
+    code_from(authorize(browser, request), request)  # logged in: a code, silently
+    with httpx2.Client(base_url=base, timeout=10) as stranger:
+        request = AuthRequest(extra={"prompt": "none"})
+        assert _error_redirect(authorize(stranger, request), request)["error"] == "login_required"
