@@ -87,6 +87,8 @@ def _up(stack: Stack, detach: bool, timeout: float) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _interrupt)
+    # Also when started from a script that ignores SIGINT (a background job does).
+    signal.signal(signal.SIGINT, _interrupt)
     print(f"starting the Motus stack from {stack.state_dir} ...", flush=True)
     try:
         stack.up(timeout=timeout)
