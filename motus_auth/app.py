@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import redis
-from motus_auth.oauth import clients
+from motus_auth.oauth import clients, signing_keys
 from motus_auth.oauth.server import MotusAuthorizationServer
 from motus_auth.oauth.signing_keys import SigningKeys
 from motus_auth.routes import accounts, oauth
@@ -41,6 +41,8 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
             socket_connect_timeout=settings.redis_timeout_seconds,
             socket_timeout=settings.redis_timeout_seconds,
         )
+        if settings.signing_key_file:
+            signing_keys.install(sync_redis, settings.signing_key_file.read_bytes())
         app.state.oauth = MotusAuthorizationServer(settings.issuer, known_clients, sync_redis, SigningKeys(sync_redis))
         try:
             yield

@@ -26,3 +26,6 @@ class AuthSettings(ServiceSettings):
     issuer: str = Field(default="http://127.0.0.1:8080/auth", pattern=r"^https?://[^/]+/auth$")
     # The OAuth clients (see motus_auth/oauth/clients.py); `motus-stack` writes one per stack.
     clients_file: Path = Path("motus_auth/clients.example.json")
+    # An RSA private key (PEM) to sign with. Optional: without one, the first replica
+    # to start generates a key and both share it through redis-auth.
+    signing_key_file: Path | None = None

@@ -36,6 +36,21 @@ def ensure(client: redis.Redis) -> list[dict]:
     return json.loads(raw)
 
 
+def install(client: redis.Redis, pem: bytes) -> list[dict]:
+    """Sign with a configured key from now on, keeping the previous one for verification.
+
+    Idempotent: both replicas starting with the same key file leave one copy of it."""
+    key = RSAKey.import_key(pem, parameters={"use": "sig", "alg": ALG})
+    key.ensure_kid()
+    configured = key.as_dict(private=True)
+    current = json.loads(client.get(keys.SIGNING_KEYS) or "[]")
+    if current and current[0].get("kid") == configured["kid"]:
+        return current
+    installed = [configured, *current[:1]]
+    client.set(keys.SIGNING_KEYS, json.dumps(installed))
+    return installed
+
+
 def rotate(client: redis.Redis) -> list[dict]:
     """New signing key first; the previous one kept for verification; older ones dropped."""
     current = ensure(client)

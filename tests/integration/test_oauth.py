@@ -401,3 +401,35 @@ def test_prompt_none_gives_a_code_silently_or_login_required(base, browser):
     with httpx2.Client(base_url=base, timeout=10) as stranger:
         request = AuthRequest(extra={"prompt": "none"})
         assert _error_redirect(authorize(stranger, request), request)["error"] == "login_required"
+
+
+def test_a_configured_signing_key_is_used_and_the_previous_one_kept(
+    healthy_stack, base, browser, tmp_path, monkeypatch
+):
+    from fastapi.testclient import TestClient
+    from joserfc.jwk import RSAKey
+
+    from motus_auth.app import create_app
+    from motus_auth.settings import AuthSettings
+
+    before = _tokens(base, browser)
+    key = RSAKey.generate_key(2048, private=True)
+    pem = tmp_path / "signing.pem"
+    pem.write_bytes(key.as_pem(private=True))
+    monkeypatch.setenv("AUTH_CLIENT_SECRET_MOTUS_GAME", healthy_stack.topology.secrets["AUTH_CLIENT_SECRET_MOTUS_GAME"])
+    settings = AuthSettings(
+        instance="auth-test",
+        redis_url=healthy_stack.topology.redis_url("redis-auth"),
+        secret_key="test-secret-0123456789-abcdefghijklmnopqrstuv",
+        issuer=f"{base}/auth",
+        clients_file=healthy_stack.topology.clients_file,
+        signing_key_file=pem,
+    )
+    for _ in range(2):  # a second replica starting with the same file changes nothing
+        with TestClient(create_app(settings)) as client:
+            kids = [k["kid"] for k in client.get("/auth/jwks").json()["keys"]]
+    key.ensure_kid()
+    assert kids[0] == key.kid and len(kids) == 2
+    assert userinfo(base, before["access_token"]).status_code == 200  # signed with the previous key
+    header = json.loads(base64.urlsafe_b64decode(_tokens(base, browser)["access_token"].split(".")[0] + "=="))
+    assert header["kid"] == key.kid
