@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from motus_stack import processes
 from motus_stack.preflight import port_is_free
 from motus_stack.processes import pid_alive
 from motus_stack.stack import Stack
@@ -27,20 +28,22 @@ def test_orphans_of_a_dead_supervisor_are_stopped_and_up_works_again_at_once(tmp
     stack = Stack(state_dir=tmp_path, base_port=free_base_port())
     stack.up(timeout=60)
     pids = [row.pid for row in stack.status()]
-    supervisord = int((tmp_path / "supervisord.pid").read_text())
-    os.kill(supervisord, signal.SIGKILL)
-    wait_until(lambda: not pid_alive(supervisord), timeout=5, what="supervisord dead")
-    assert all(pid_alive(pid) for pid in pids)  # orphans, still holding the ports
-
-    assert stack.down() is True  # it found and stopped them
-    assert not any(pid_alive(pid) for pid in pids)
-    # The ports are free again at once, old connections in TIME_WAIT notwithstanding.
-    assert all(port_is_free("127.0.0.1", port) for port in stack.topology.ports.by_name.values())
-    stack.up(timeout=60)
     try:
+        supervisord = int((tmp_path / "supervisord.pid").read_text())
+        os.kill(supervisord, signal.SIGKILL)
+        wait_until(lambda: not pid_alive(supervisord), timeout=5, what="supervisord dead")
+        assert all(pid_alive(pid) for pid in pids)  # orphans, still holding the ports
+
+        assert stack.down() is True  # it found and stopped them
+        assert not any(pid_alive(pid) for pid in pids)
+        # The ports are free again at once, old connections in TIME_WAIT notwithstanding.
+        assert all(port_is_free("127.0.0.1", port) for port in stack.topology.ports.by_name.values())
+        stack.up(timeout=60)
         assert all(row.state == "RUNNING" for row in stack.status())
     finally:
+        # Whatever failed above, leave no process behind for the next test or run.
         stack.down()
+        processes.terminate([pid for pid in pids if pid and pid_alive(pid)], grace=5)
 
 
 def test_ctrl_c_during_start_up_stops_what_was_started(tmp_path):
