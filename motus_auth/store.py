@@ -66,9 +66,6 @@ class ProviderSessions:
             pipe.expire(key, keys.SSO_TTL_SECONDS)
             await pipe.execute()
 
-    async def user_id(self, session_id: str) -> str | None:
-        return await self.redis.hget(keys.sso(session_id), "user_id")
-
     async def get(self, session_id: str) -> tuple[str, int] | None:
         """(user id, time of the login) for a live session."""
         data = await self.redis.hgetall(keys.sso(session_id))

@@ -26,10 +26,6 @@ def account_lock_seconds(failures: int, first_lock: int = ACCOUNT_FIRST_LOCK_SEC
     return min(MAX_LOCK_SECONDS, first_lock * 2 ** (failures - ACCOUNT_FREE_FAILURES))
 
 
-def ip_lock_seconds(failures: int) -> int:
-    return MAX_LOCK_SECONDS if failures >= IP_MAX_FAILURES else 0
-
-
 def retry_message(seconds: int) -> str:
     wait = f"{seconds} secondes" if seconds < 90 else f"{(seconds + 59) // 60} minutes"
     return f"Trop de tentatives de connexion. Réessayez dans {wait}."

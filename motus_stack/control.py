@@ -47,8 +47,3 @@ class Supervisor:
 
     def shutdown(self) -> None:
         self._call("shutdown")
-
-    @staticmethod
-    def fault_text(exc: xmlrpc.client.Fault) -> str:
-        # supervisord faults look like "BAD_NAME: motus-9" or "NOT_RUNNING: motus-1".
-        return exc.faultString

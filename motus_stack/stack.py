@@ -279,7 +279,8 @@ class Stack:
             try:
                 action(name)
             except xmlrpc.client.Fault as exc:
-                text = Supervisor.fault_text(exc)
+                # supervisord faults read "BAD_NAME: motus-9", "NOT_RUNNING: motus-1"...
+                text = exc.faultString
                 # Asking for the state something is already in is not an error.
                 if text.startswith(("ALREADY_STARTED", "NOT_RUNNING")):
                     continue

@@ -30,16 +30,15 @@ async def login(settings: GameSettingsDep, logins: LoginStoreDep, signup: bool =
     request = oidc.LoginRequest()
     await logins.save(request.state, request.as_dict())
     response = RedirectResponse(oidc.authorize_url(settings, request, signup), status_code=303)
-    response.set_cookie(
-        LOGIN_COOKIE,
-        signing.sign(request.state, settings.session_secret.get_secret_value(), _LOGIN_PURPOSE),
-        max_age=LOGIN_TTL_SECONDS,
-        httponly=True,
-        samesite="lax",
-        secure=settings.public_url.startswith("https://"),
-        path="/login",
-    )
+    state = signing.sign(request.state, settings.session_secret.get_secret_value(), _LOGIN_PURPOSE)
+    _set_cookie(response, settings, LOGIN_COOKIE, state, LOGIN_TTL_SECONDS, "/login")
     return response
+
+
+def _set_cookie(response: Response, settings, name: str, value: str, max_age: int, path: str) -> None:
+    # HttpOnly: no script reads it; SameSite=Lax: no cross-site POST carries it.
+    secure = settings.public_url.startswith("https://")
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure, path=path)
 
 
 def _failure(request: Request, message: str, status: int = 400) -> HTMLResponse:
@@ -94,15 +93,8 @@ async def callback(
     )
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(LOGIN_COOKIE, path="/login")
-    response.set_cookie(
-        session.COOKIE,
-        session.sign(session_id, settings.session_secret.get_secret_value()),
-        max_age=SESSION_TTL_SECONDS,
-        httponly=True,
-        samesite="lax",
-        secure=settings.public_url.startswith("https://"),
-        path="/",
-    )
+    signed = session.sign(session_id, settings.session_secret.get_secret_value())
+    _set_cookie(response, settings, session.COOKIE, signed, SESSION_TTL_SECONDS, "/")
     return response
 
 

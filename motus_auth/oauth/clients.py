@@ -66,10 +66,6 @@ class Client(ClientMixin):
     def check_grant_type(self, grant_type: str) -> bool:
         return grant_type in ("authorization_code", "refresh_token")  # no password grant
 
-    @property
-    def is_public(self) -> bool:
-        return self.token_endpoint_auth_method == "none"
-
 
 def _secret(entry: dict, where: str) -> str | None:
     if entry["token_endpoint_auth_method"] == "none":

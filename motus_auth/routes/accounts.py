@@ -105,8 +105,8 @@ async def logout(request: Request, sessions: SessionsDep) -> Response:
 @router.get("/account", response_class=HTMLResponse, summary="Who is logged in")
 async def account(request: Request, accounts: AccountsDep, sessions: SessionsDep) -> Response:
     session = web.session_id(request)
-    user_id = await sessions.user_id(session) if session else None
-    user = await accounts.by_id(user_id) if user_id else None
+    found = await sessions.get(session) if session else None
+    user = await accounts.by_id(found[0]) if found else None
     if user is None:
         return RedirectResponse("/auth/login?next=/auth/account", status_code=303)
     return web.render(request, "account.html", {"user": user, "errors": []})
