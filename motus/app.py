@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,11 +12,15 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from motus import relay
 from motus.oidc import Provider
+from motus.outbox import Outbox
 from motus.routes import api, login, pages
+from motus.score_client import ScoreClient, ServiceToken
 from motus.settings import GameSettings
 from motus_kit.about import about_router
 from motus_kit.peers import create_peer_client
+from motus_kit.redis_store import create_redis
 from motus_kit.service import build_service
 from motus_kit.settings import load_settings
 
@@ -26,10 +32,30 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
     settings = settings or load_settings(GameSettings)
 
     @asynccontextmanager
-    async def auth_provider(app: FastAPI) -> AsyncIterator[None]:
+    async def peers(app: FastAPI) -> AsyncIterator[None]:
         async with create_peer_client(settings.peers_url) as http:
             app.state.provider = Provider(settings, http)
-            yield
+            app.state.score = ScoreClient(http, ServiceToken(app.state.provider))
+            # The relay's blocking reads need a longer socket timeout than requests get.
+            relay_redis = create_redis(settings.redis_url, settings.redis_timeout_seconds + relay.BLOCK_SECONDS)
+            task = asyncio.create_task(
+                relay.Relay(
+                    Outbox(relay_redis, settings.instance),
+                    app.state.score,
+                    app.state.relay_metrics,
+                    claim_idle_seconds=settings.outbox_claim_idle_seconds,
+                    backoff_cap=settings.relay_backoff_cap_seconds,
+                ).run(),
+                name="outbox-relay",
+            )
+            try:
+                yield
+            finally:
+                # An entry being delivered stays unacknowledged: delivered again later, harmlessly.
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                await relay_redis.aclose()
 
     app = build_service(
         service="game",
@@ -37,8 +63,9 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
         settings=settings,
         prefix=API_PREFIX,
         routers=[pages.router, login.router, api.router, about_router(API_PREFIX)],
-        resources=auth_provider,
+        resources=peers,
     )
+    app.state.relay_metrics = relay.RelayMetrics(app.state.metrics_registry)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     # Served by the service itself (no CDN): the page works on a closed network.
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

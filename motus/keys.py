@@ -37,3 +37,14 @@ def refresh_lock(session_id: str) -> str:
     # One token refresh at a time per session: two at once would present one refresh
     # token twice, and the provider would revoke the whole login (reuse detection).
     return f"{PREFIX}:refresh-lock:{session_id}"
+
+
+# The transactional outbox: finished games waiting to reach the score service. A
+# stream read by the consumer group of the relays (one consumer per game replica);
+# an entry is deleted once the score service confirmed it, so the stream's length
+# is the backlog. Never trimmed by length: that would drop undelivered results.
+OUTBOX = f"{PREFIX}:outbox"
+OUTBOX_GROUP = "score-relay"
+# Entries the score service refused for good (a conflicting result, a bad field):
+# kept for a person to look at, never retried automatically.
+OUTBOX_REFUSED = f"{PREFIX}:outbox:refused"

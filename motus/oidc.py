@@ -49,7 +49,8 @@ def authorize_url(settings: GameSettings, login: LoginRequest, signup: bool = Fa
             "response_type": "code",
             "client_id": settings.client_id,
             "redirect_uri": settings.redirect_uri,
-            "scope": "openid profile",
+            # score:read lets the game show the player's statistics on their behalf.
+            "scope": "openid profile score:read",
             "state": login.state,
             "nonce": login.nonce,
             "code_challenge": _challenge(login.verifier),
@@ -123,6 +124,14 @@ class Provider:
     async def refresh(self, refresh_token: str) -> Tokens:
         body = await self._token_request({"grant_type": "refresh_token", "refresh_token": refresh_token})
         return Tokens.from_response(body)
+
+    async def client_token(self, scope: str) -> tuple[str, int]:
+        """A token for the game itself (client credentials): its access token and expiry."""
+        body = await self._token_request({"grant_type": "client_credentials", "scope": scope})
+        try:
+            return body["access_token"], _expiry(body)
+        except KeyError:
+            raise LoginFailed("token response without access_token") from None
 
     async def _key_set(self, refresh: bool = False) -> KeySet:
         if self._keys is None or refresh:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from redis.asyncio import Redis
 
@@ -13,7 +15,11 @@ from motus.game.rules import Attempt, Mark, Status
 
 # Applying a guess is read-check-write; as one Lua script it is atomic, so two
 # tabs or two replicas playing the same game at once cannot both write attempt 3.
-# KEYS[1] game key. ARGV: attempt number, word, marks (JSON), status after, ttl.
+# The try that ends the game also appends the result to the outbox stream in the
+# same script: the final state and its delivery to the score service are one write,
+# so a crash can lose neither one without the other (transactional outbox).
+# KEYS[1] game, KEYS[2] outbox stream. ARGV: attempt number, word, marks (JSON),
+# status after, ttl, now (unix seconds), now (unix ms), player, name, puzzle.
 _APPLY_GUESS = """
 local raw = redis.call('GET', KEYS[1])
 local state
@@ -26,12 +32,28 @@ if n <= count then
 end
 if state.status ~= 'playing' then return {'finished', raw} end
 if n ~= count + 1 then return {'out_of_order', raw or ''} end
+local now = tonumber(ARGV[6])
+if count == 0 then state.started = now end
 state.attempts[count + 1] = {word = ARGV[2], marks = cjson.decode(ARGV[3])}
 state.status = ARGV[4]
+if state.status ~= 'playing' then
+  state.finished = now
+  local won = '0'
+  if state.status == 'won' then won = '1' end
+  redis.call('XADD', KEYS[2], '*',
+    'player', ARGV[8], 'name', ARGV[9], 'puzzle', ARGV[10], 'won', won,
+    'attempts', tostring(count + 1), 'seconds', tostring(now - (state.started or now)),
+    'finished_at_ms', ARGV[7])
+end
 local encoded = cjson.encode(state)
 redis.call('SET', KEYS[1], encoded, 'EX', tonumber(ARGV[5]))
 return {'applied', encoded}
 """
+
+
+class Player(Protocol):
+    id: str
+    name: str
 
 
 class Outcome(StrEnum):
@@ -67,16 +89,21 @@ class GameStore:
         return GameState.from_json(await self.redis.get(keys.game(player, puzzle)))
 
     async def apply_guess(
-        self, player: str, puzzle: int, number: int, attempt: Attempt, status: Status
+        self, player: Player, puzzle: int, number: int, attempt: Attempt, status: Status, now: datetime
     ) -> tuple[Outcome, GameState]:
         outcome, raw = await self._apply_guess(
-            keys=[keys.game(player, puzzle)],
+            keys=[keys.game(player.id, puzzle), keys.OUTBOX],
             args=[
                 number,
                 attempt.word,
                 json.dumps([m.value for m in attempt.marks]),
                 status.value,
                 keys.GAME_TTL_SECONDS,
+                int(now.timestamp()),
+                int(now.timestamp() * 1000),
+                player.id,
+                player.name,
+                puzzle,
             ],
         )
         return Outcome(outcome), GameState.from_json(raw or None)

@@ -1,12 +1,19 @@
-"""Score service app factory. Statistics and leaderboards arrive with their own issue."""
+"""Score service app factory: an OAuth2 resource server for statistics and leaderboards."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
+from prometheus_client import Counter
 
 from motus_kit.about import about_router
+from motus_kit.jwks import KeyCache
+from motus_kit.peers import create_peer_client
 from motus_kit.service import build_service
 from motus_kit.settings import load_settings
+from motus_score import routes
 from motus_score.settings import ScoreSettings
 
 PREFIX = "/api/score"
@@ -14,10 +21,26 @@ PREFIX = "/api/score"
 
 def create_app(settings: ScoreSettings | None = None) -> FastAPI:
     settings = settings or load_settings(ScoreSettings)
-    return build_service(
+
+    @asynccontextmanager
+    async def provider_keys(app: FastAPI) -> AsyncIterator[None]:
+        async with create_peer_client(settings.peers_url) as http:
+            app.state.keys = KeyCache(http)
+            yield
+
+    app = build_service(
         service="score",
         title="Motus score",
         settings=settings,
         prefix=PREFIX,
-        routers=[about_router(PREFIX)],
+        routers=[routes.router, about_router(PREFIX)],
+        resources=provider_keys,
     )
+    # created counts first deliveries; replay counts duplicates the idempotency absorbed.
+    app.state.results_total = Counter(
+        "motus_score_results",
+        "Results received, by outcome (created, replay, conflict)",
+        ["outcome"],
+        registry=app.state.metrics_registry,
+    )
+    return app

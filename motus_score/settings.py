@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from motus_kit.settings import ServiceSettings, instance_field, redis_url_field
@@ -11,3 +12,7 @@ class ScoreSettings(ServiceSettings):
     # Defaults match the local stack's first replica, so a hand-started process just works.
     instance: str = instance_field("score-1")
     redis_url: str = redis_url_field("redis://127.0.0.1:6392/0")
+    # The issuer access tokens must name (the provider's public address), and where to
+    # fetch its keys: HAProxy's internal frontend, never the auth replicas directly.
+    auth_issuer: str = Field(default="http://127.0.0.1:8080/auth", pattern=r"^https?://[^/]+/auth$")
+    peers_url: str = Field(default="http://127.0.0.1:8081", pattern=r"^https?://[^/]+$")

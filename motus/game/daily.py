@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from motus.game.words import schedule
-
-PARIS = ZoneInfo("Europe/Paris")
-# Puzzle 1 is the answer on line 1 of the schedule, on the day after this date.
-LAUNCH_EVE = date(2026, 10, 31)
+from motus_kit.puzzle_days import PARIS, paris_day, puzzle_number
 
 
 @dataclass(frozen=True)
@@ -34,16 +30,6 @@ class Puzzle:
 
 class NoPuzzle(LookupError):
     """The day is before the launch or past the end of the schedule."""
-
-
-def paris_day(now: datetime) -> date:
-    if now.tzinfo is None:
-        raise ValueError("an aware datetime is needed")
-    return now.astimezone(PARIS).date()
-
-
-def puzzle_number(day: date) -> int:
-    return (day - LAUNCH_EVE).days
 
 
 def puzzle_for(day: date) -> Puzzle:

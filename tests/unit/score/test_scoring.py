@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from motus.game import daily
+from motus_kit import puzzle_days as daily
 from motus_score import scoring
 from motus_score.scoring import Result
 

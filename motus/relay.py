@@ -1,0 +1,139 @@
+"""The relay: delivers finished games from the outbox to the score service.
+
+One runs in each game replica. It takes entries (its own unacknowledged ones
+first, then those a dead replica left, then new ones), PUTs each to the score
+service, and acknowledges an entry only once the score service confirmed it.
+When the score tier is down it waits with exponential backoff and tries again;
+nothing is dropped. A result the score service refuses for good (a conflicting
+record, an invalid field) goes to a separate stream, logged, never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from redis.exceptions import RedisError
+
+from motus.outbox import Entry, Outbox
+from motus.score_client import Delivery, ScoreClient
+
+log = logging.getLogger("motus.relay")
+
+BATCH = 50
+# How long a blocking read waits for new entries: also how often the gauges refresh.
+BLOCK_SECONDS = 1.0
+
+
+class Backoff:
+    """Exponential with full jitter, so two relays do not retry in step."""
+
+    def __init__(self, first: float, cap: float) -> None:
+        self.first, self.cap, self.failures = first, cap, 0
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        return random.uniform(0, min(self.cap, self.first * 2 ** (self.failures - 1)))
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class RelayMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.backlog = Gauge(
+            "motus_outbox_backlog", "Finished games not yet confirmed by the score service", registry=registry
+        )
+        self.oldest_age = Gauge(
+            "motus_outbox_oldest_age_seconds", "Age of the oldest undelivered finished game", registry=registry
+        )
+        self.lag = Histogram(
+            "motus_outbox_delivery_lag_seconds",
+            "From the end of a game to the score service's confirmation",
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
+            registry=registry,
+        )
+        self.deliveries = Counter(
+            "motus_outbox_deliveries",
+            "Delivery attempts by outcome (created, replay, refused, retry)",
+            ["outcome"],
+            registry=registry,
+        )
+
+
+class Relay:
+    def __init__(
+        self, outbox: Outbox, score: ScoreClient, metrics: RelayMetrics, claim_idle_seconds: float, backoff_cap: float
+    ) -> None:
+        self.outbox, self.score, self.metrics = outbox, score, metrics
+        self.claim_idle_seconds = claim_idle_seconds
+        # Below the claim delay, so a live relay retrying its own entries keeps them
+        # (each retry resets their idle time) and only a dead one's are taken over.
+        self.backoff = Backoff(first=0.2, cap=min(backoff_cap, claim_idle_seconds / 3))
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.outbox.ensure_group()
+                break
+            except RedisError as exc:
+                log.warning("outbox unavailable", extra={"error": type(exc).__name__})
+                await asyncio.sleep(self.backoff.next_delay())
+        self.backoff.reset()
+        while True:
+            try:
+                delivered = await self.step()
+            except RedisError as exc:
+                log.warning("outbox unavailable", extra={"error": type(exc).__name__})
+                delivered = False
+            if delivered:
+                self.backoff.reset()
+            else:
+                await asyncio.sleep(self.backoff.next_delay())
+
+    async def step(self) -> bool:
+        """One batch; False when the score tier could not take it (wait before the next)."""
+        entries = await self.outbox.own_pending(BATCH)
+        if not entries:
+            entries = await self.outbox.claim_stale(self.claim_idle_seconds, BATCH)
+        if not entries:
+            entries = await self.outbox.read_new(BATCH, BLOCK_SECONDS)
+        ok = await self.deliver(entries)
+        await self.refresh_gauges()
+        return ok
+
+    async def deliver(self, entries: list[Entry]) -> bool:
+        for entry in entries:
+            if not entry.fields:  # deleted after another relay delivered it
+                await self.outbox.done(entry)
+                continue
+            outcome = await self.score.record(entry.fields)
+            self.metrics.deliveries.labels(outcome.delivery.value).inc()
+            if outcome.delivery is Delivery.RETRY:
+                log.warning("delivery postponed", extra={"entry": entry.id, "reason": outcome.detail})
+                return False
+            if outcome.delivery is Delivery.REFUSED:
+                log.error("result refused by the score service", extra={"entry": entry.id, "reason": outcome.detail})
+                await self.outbox.refuse(entry, outcome.detail)
+                continue
+            await self.outbox.done(entry)
+            lag = _lag_seconds(entry)
+            self.metrics.lag.observe(lag)
+            log.info(
+                "result delivered",
+                extra={"entry": entry.id, "outcome": outcome.delivery.value, "lag_ms": round(lag * 1000)},
+            )
+        return True
+
+    async def refresh_gauges(self) -> None:
+        length, oldest = await self.outbox.backlog()
+        self.metrics.backlog.set(length)
+        self.metrics.oldest_age.set(oldest)
+
+
+def _lag_seconds(entry: Entry) -> float:
+    finished = int(entry.fields.get("finished_at_ms") or entry.id.split("-")[0])
+    return max(0.0, time.time() - finished / 1000)

@@ -1,0 +1,80 @@
+"""Who is calling: the bearer access token checked locally (RFC 6750, RFC 9068).
+
+Signature with the provider's keys (RS256 only), issuer, audience, expiry; then
+the scope each route needs. Refusals carry a WWW-Authenticate header saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from joserfc import jwt
+from joserfc.errors import ExpiredTokenError, JoseError
+
+from motus_kit.errors import ApiError
+from motus_kit.jwks import KeyCache, KeysUnavailable
+
+# The audience the provider puts in every access token for the platform's APIs.
+AUDIENCE = "motus-api"
+READ = "score:read"  # a player reading their own statistics
+RECORD = "score:record"  # the game recording finished games (client credentials)
+# Clock skew tolerated between the provider and this service.
+LEEWAY_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Caller:
+    subject: str  # the player's id, or the client id for a client-credentials token
+    client_id: str
+    scopes: frozenset[str]
+
+
+def _unauthorized(code: str, message: str, error: str | None = None) -> ApiError:
+    challenge = 'Bearer realm="motus"'
+    if error:
+        challenge += f', error="{error}"'
+    return ApiError(401, code, message, headers={"WWW-Authenticate": challenge})
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("invalid_token", "En-tête Authorization attendu : « Bearer <jeton> ».", "invalid_request")
+    return token.strip()
+
+
+async def authenticate(token: str | None, keys: KeyCache, issuer: str) -> Caller:
+    if token is None:
+        raise _unauthorized("token_required", "Un jeton d'accès est nécessaire (Authorization: Bearer …).")
+    try:
+        key_set = await keys.for_token(token)
+    except KeysUnavailable:
+        raise ApiError(
+            503, "auth_unavailable", "Le service d'authentification est injoignable ; réessayez dans un instant."
+        ) from None
+    try:
+        claims = jwt.decode(token, key_set, algorithms=["RS256"]).claims
+        jwt.JWTClaimsRegistry(
+            leeway=LEEWAY_SECONDS,
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": AUDIENCE},
+            exp={"essential": True},
+            sub={"essential": True},
+        ).validate(claims)
+    except ExpiredTokenError:
+        raise _unauthorized("invalid_token", "Jeton d'accès expiré.", "invalid_token") from None
+    except (JoseError, ValueError, TypeError):
+        raise _unauthorized("invalid_token", "Jeton d'accès invalide.", "invalid_token") from None
+    return Caller(str(claims["sub"]), str(claims.get("client_id", "")), frozenset(str(claims.get("scope", "")).split()))
+
+
+def require_scope(caller: Caller, scope: str) -> None:
+    if scope not in caller.scopes:
+        raise ApiError(
+            403,
+            "insufficient_scope",
+            f"Ce jeton n'a pas le droit « {scope} ».",
+            headers={"WWW-Authenticate": f'Bearer realm="motus", error="insufficient_scope", scope="{scope}"'},
+        )
