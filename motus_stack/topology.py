@@ -191,7 +191,9 @@ class Topology:
                 "client_name": "Motus",
                 "redirect_uris": [f"{self.public_url}/login/callback"],
                 "post_logout_redirect_uris": [f"{self.public_url}/"],
-                "scope": "openid profile",
+                "scope": "openid profile score:read",
+                # The game's relay records finished games in its own name (client credentials).
+                "service_scope": "score:record",
                 "token_endpoint_auth_method": "client_secret_basic",
                 "secret_env": "AUTH_CLIENT_SECRET_MOTUS_GAME",
             },

@@ -19,6 +19,12 @@ class AccessToken:
     def family(self) -> str | None:
         return self.claims.get("fam")
 
+    @property
+    def for_a_player(self) -> bool:
+        # RFC 9068 section 2.2: a token with no resource owner (client credentials) has
+        # the client itself as subject. Player ids are random hex, never a client id.
+        return self.claims.get("sub") != self.claims.get("client_id")
+
     def check_client(self, client) -> bool:
         return client.get_client_id() == self.claims.get("client_id")
 

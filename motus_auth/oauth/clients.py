@@ -3,12 +3,19 @@
     {"clients": [{"client_id": "motus-game", "client_name": "Motus",
                   "redirect_uris": ["http://127.0.0.1:8080/login/callback"],
                   "post_logout_redirect_uris": ["http://127.0.0.1:8080/"],
-                  "scope": "openid profile",
+                  "scope": "openid profile score:read",
+                  "service_scope": "score:record",
                   "token_endpoint_auth_method": "client_secret_basic",
                   "secret_env": "AUTH_CLIENT_SECRET_MOTUS_GAME"}]}
 
 Confidential clients name the variable (or file, "secret_file") holding their
 secret: no secret is ever in this file. Public clients use "none" and PKCE.
+
+"scope" is what a player can delegate to the client through the code flow (user
+scopes only). The optional "service_scope" is what a confidential client may obtain
+for itself with grant_type=client_credentials (service scopes only). The two sets
+are disjoint, so a player's token can never carry a service scope such as
+score:record.
 """
 
 from __future__ import annotations
@@ -22,7 +29,11 @@ from pathlib import Path
 from authlib.oauth2.rfc6749 import ClientMixin
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
-SCOPES = ("openid", "profile")
+# Scopes a player delegates (code flow): the token's sub is the player.
+USER_SCOPES = ("openid", "profile", "score:read")
+# Scopes a client holds in its own name (client credentials): the token's sub is the client.
+SERVICE_SCOPES = ("score:record",)
+SCOPES = USER_SCOPES + SERVICE_SCOPES
 
 
 class ClientConfigError(ValueError):
@@ -38,6 +49,7 @@ class Client(ClientMixin):
     scope: str
     token_endpoint_auth_method: str
     secret: str | None = field(default=None, repr=False)
+    service_scope: str = ""
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -46,9 +58,19 @@ class Client(ClientMixin):
         # Never guessed: a request must name its redirect_uri (RFC 9700 exact matching).
         return None
 
-    def get_allowed_scope(self, scope: str) -> str:
+    def get_allowed_scope(self, scope: str | None) -> str:
+        # Code flow and refresh: the requested scopes this client may ask a player for;
+        # the others are dropped silently (RFC 6749 section 3.3 lets the server narrow).
         allowed = set(self.scope.split())
-        return " ".join(s for s in scope.split() if s in allowed)
+        return " ".join(s for s in (scope or "").split() if s in allowed)
+
+    def get_service_scope(self, scope: str | None) -> str | None:
+        """Client credentials: all of service_scope when none is asked; None if any asked is not in it."""
+        allowed = self.service_scope.split()
+        if not scope:
+            return " ".join(allowed)
+        requested = scope.split()
+        return " ".join(requested) if set(requested) <= set(allowed) else None
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         # Exact string match, no prefix or pattern (RFC 9700 section 2.1).
@@ -64,7 +86,22 @@ class Client(ClientMixin):
         return response_type == "code"  # no implicit flow (RFC 9700 section 2.1.2)
 
     def check_grant_type(self, grant_type: str) -> bool:
+        if grant_type == "client_credentials":
+            return bool(self.service_scope)  # only clients declared as services
         return grant_type in ("authorization_code", "refresh_token")  # no password grant
+
+
+def _check_scopes(scope: str, service_scope: str, method: str, where: str) -> None:
+    for name, value, kind in (("scope", scope, USER_SCOPES), ("service_scope", service_scope, SERVICE_SCOPES)):
+        unknown = set(value.split()) - set(SCOPES)
+        if unknown:
+            raise ClientConfigError(f"{where}: unknown scope {sorted(unknown)} in {name}")
+        misplaced = set(value.split()) - set(kind)
+        if misplaced:
+            raise ClientConfigError(f"{where}: {name} may only hold {kind}, not {sorted(misplaced)}")
+    if service_scope.split() and method == "none":
+        # RFC 6749 section 4.4: client credentials are for confidential clients only.
+        raise ClientConfigError(f"{where}: a public client (auth method none) cannot have a service_scope")
 
 
 def _secret(entry: dict, where: str) -> str | None:
@@ -95,17 +132,18 @@ def load(path: Path) -> dict[str, Client]:
             method = entry["token_endpoint_auth_method"]
             if method not in AUTH_METHODS:
                 raise ClientConfigError(f"{where}: token_endpoint_auth_method must be one of {AUTH_METHODS}")
-            unknown = set(entry.get("scope", "").split()) - set(SCOPES)
-            if unknown:
-                raise ClientConfigError(f"{where}: unknown scope {sorted(unknown)}")
+            scope = entry.get("scope", "openid profile")
+            service_scope = entry.get("service_scope", "")
+            _check_scopes(scope, service_scope, method, where)
             client = Client(
                 client_id=entry["client_id"],
                 client_name=entry.get("client_name", entry["client_id"]),
                 redirect_uris=tuple(entry["redirect_uris"]),
                 post_logout_redirect_uris=tuple(entry.get("post_logout_redirect_uris", ())),
-                scope=entry.get("scope", "openid profile"),
+                scope=scope,
                 token_endpoint_auth_method=method,
                 secret=_secret(entry, where),
+                service_scope=" ".join(service_scope.split()),
             )
         except KeyError as exc:
             raise ClientConfigError(f"{where}: missing {exc}") from exc

@@ -1,7 +1,9 @@
 """The grants the provider allows, and the extensions that harden them.
 
-Only the authorization code flow (with PKCE S256, required for every client) and
-refresh tokens: no implicit, no password grant (RFC 9700 section 2.1.2, 2.4).
+The authorization code flow (with PKCE S256, required for every client) and refresh
+tokens for players; client credentials for a confidential client acting in its own
+name, limited to its service_scope. No implicit, no password grant (RFC 9700
+section 2.1.2, 2.4).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import time
 from typing import ClassVar
 
 from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode, UserInfo
 
@@ -102,6 +104,24 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 
     def revoke_old_credential(self, refresh_token):
         pass  # already marked used by authenticate_refresh_token
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    """A token for the client itself (sub = client_id), e.g. the game's relay recording results.
+
+    Only confidential clients (no "none" here; the clients file refuses a service_scope
+    on a public client) and only scopes from their service_scope. No refresh token:
+    the client can always ask again with its secret.
+    """
+
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post"]
+
+    def validate_requested_scope(self):
+        super().validate_requested_scope()
+        # authlib would narrow the request silently; asking for more than the client
+        # holds is an error here, so a misconfigured relay learns it at once.
+        if self.client.get_service_scope(self.request.payload.scope) is None:
+            raise InvalidScopeError("The client may only ask for scopes in its service_scope.")
 
 
 class MotusOpenIDCode(OpenIDCode):

@@ -7,13 +7,14 @@ import secrets
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oauth2.rfc6749.errors import InvalidScopeError
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from authlib.oauth2.rfc9207 import IssuerParameter
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from motus_auth import keys
 from motus_auth.oauth import grants
-from motus_auth.oauth.clients import Client
+from motus_auth.oauth.clients import SCOPES, Client
 from motus_auth.oauth.signing_keys import SigningKeys
 from motus_auth.oauth.tokens import TokenStore
 
@@ -48,6 +49,26 @@ class AccessTokens(JWTBearerTokenGenerator):
         return {"fam": user.family} if user else {}
 
 
+class ServiceAccessTokens(AccessTokens):
+    """Client-credentials tokens: the same JWTs, scoped by the client's service_scope.
+
+    authlib narrows every token's scope through the generator's get_allowed_scope;
+    the default one uses the client's player scopes, which must never apply here
+    (nor service scopes to a player's token).
+    """
+
+    def __init__(self, issuer: str, signing_keys: SigningKeys) -> None:
+        super().__init__(issuer, signing_keys)
+        self.refresh_token_generator = None  # never a refresh token for a client acting alone
+
+    @staticmethod
+    def get_allowed_scope(client, scope):
+        allowed = client.get_service_scope(scope)
+        if not allowed:
+            raise InvalidScopeError()
+        return allowed
+
+
 class Issuer(IssuerParameter):
     def __init__(self, issuer: str) -> None:
         self.issuer = issuer
@@ -64,18 +85,20 @@ class Issuer(IssuerParameter):
 
 class MotusAuthorizationServer(AuthorizationServer):
     def __init__(self, issuer: str, clients: dict[str, Client], sync_redis, signing_keys: SigningKeys) -> None:
-        super().__init__(scopes_supported=["openid", "profile"])
+        super().__init__(scopes_supported=list(SCOPES))
         self.issuer = issuer
         self.clients = clients
         self.sync_redis = sync_redis
         self.signing_keys = signing_keys
         self.tokens = TokenStore(sync_redis)
         self.register_token_generator("default", AccessTokens(issuer, signing_keys))
+        self.register_token_generator("client_credentials", ServiceAccessTokens(issuer, signing_keys))
         self.register_grant(
             grants.AuthorizationCodeGrant,
             [grants.S256Required(required=True), grants.MotusOpenIDCode(issuer, signing_keys, self.tokens)],
         )
         self.register_grant(grants.RefreshTokenGrant)
+        self.register_grant(grants.ClientCredentialsGrant)
         self.register_extension(Issuer(issuer))
 
     def query_client(self, client_id):

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from motus_auth import web
 from motus_auth.deps import AccountsDep, SessionsDep
 from motus_auth.oauth import access_tokens, requests
+from motus_auth.oauth.clients import SCOPES
 from motus_auth.oauth.grants import user_info
 from motus_auth.oauth.principal import Principal
 from motus_auth.oauth.server import MotusAuthorizationServer
@@ -52,10 +53,10 @@ async def discovery(request: Request) -> JSONResponse:
             "revocation_endpoint": f"{issuer}/revoke",
             "introspection_endpoint": f"{issuer}/introspect",
             "end_session_endpoint": f"{issuer}/end-session",
-            "scopes_supported": ["openid", "profile"],
+            "scopes_supported": list(SCOPES),
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
-            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "token_endpoint_auth_methods_supported": CLIENT_AUTH,
@@ -155,6 +156,9 @@ async def userinfo(request: Request, accounts: AccountsDep) -> Response:
     found = await _verified(request, token.strip())
     if found is None:
         return _bearer_error(401, "invalid_token", "The access token is invalid, expired or revoked")
+    if not found.for_a_player:
+        # A client-credentials token: there is no user to describe.
+        return _bearer_error(401, "invalid_token", "The access token does not stand for a user")
     if "openid" not in found.get_scope().split():
         return _bearer_error(403, "insufficient_scope", "The openid scope is required")
     user = await accounts.by_id(found.claims["sub"])

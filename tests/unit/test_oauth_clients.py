@@ -41,6 +41,22 @@ def test_no_implicit_and_no_password_grant():
     client = clients.Client("c", "c", ("http://a/cb",), (), "openid", "none")
     assert not client.check_response_type("token") and not client.check_grant_type("password")
     assert client.check_response_type("code") and client.check_grant_type("refresh_token")
+    assert not client.check_grant_type("client_credentials")  # no service_scope
+
+
+def test_each_grant_takes_its_scopes_from_its_own_list(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEST_CLIENT_SECRET", SECRET)
+    entry = _game(scope="openid profile score:read", service_scope="score:record")
+    client = clients.load(_write(tmp_path, [entry]))["motus-game"]
+    assert client.check_grant_type("client_credentials")
+    # Code flow: a player's token never gets a service scope, even when the client asks.
+    assert client.get_allowed_scope("openid profile score:read score:record") == "openid profile score:read"
+    assert client.get_allowed_scope(None) == ""
+    # Client credentials: the whole service_scope by default, nothing from `scope`.
+    assert client.get_service_scope(None) == client.get_service_scope("") == "score:record"
+    assert client.get_service_scope("score:record") == "score:record"
+    for outside in ("score:read", "openid", "score:record openid"):
+        assert client.get_service_scope(outside) is None
 
 
 @pytest.mark.parametrize(
@@ -50,6 +66,13 @@ def test_no_implicit_and_no_password_grant():
         (_game(secret_env=None), "needs secret_env or secret_file"),
         (_game(token_endpoint_auth_method="private_key_jwt"), "token_endpoint_auth_method"),
         (_game(scope="openid admin"), "unknown scope"),
+        (_game(service_scope="score:admin"), "unknown scope"),
+        (_game(scope="openid score:record"), ": scope may only hold"),
+        (_game(service_scope="score:record openid"), "service_scope may only hold"),
+        (
+            _game(token_endpoint_auth_method="none", secret_env=None, service_scope="score:record"),
+            "public client .* cannot have a service_scope",
+        ),
         ({"client_id": "x"}, "missing"),
     ],
 )
