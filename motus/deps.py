@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from motus import session
 from motus.oidc import LoginFailed, Provider, ProviderUnavailable
+from motus.score_client import ScoreClient
 from motus.settings import GameSettings
 from motus.store import GameStore, LoginStore, SessionStore
 from motus_kit.deps import RedisDep
@@ -101,6 +102,10 @@ def _sessions(redis: RedisDep) -> SessionStore:
     return SessionStore(redis)
 
 
+def _score(request: Request) -> ScoreClient:
+    return request.app.state.score
+
+
 def _provider(request: Request) -> Provider:
     return request.app.state.provider
 
@@ -110,3 +115,4 @@ GameStoreDep = Annotated[GameStore, Depends(_games)]
 LoginStoreDep = Annotated[LoginStore, Depends(_logins)]
 SessionStoreDep = Annotated[SessionStore, Depends(_sessions)]
 ProviderDep = Annotated[Provider, Depends(_provider)]
+ScoreDep = Annotated[ScoreClient, Depends(_score)]

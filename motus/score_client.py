@@ -39,6 +39,10 @@ class ScoreUnavailable(Exception):
     """The score service could not answer; the page says so and carries on."""
 
 
+class ScoreRefused(Exception):
+    """The score service refused the player's token (expired, or without score:read)."""
+
+
 class ServiceToken:
     """The game's client-credentials token, fetched once and shared by the relay's calls."""
 
@@ -98,6 +102,8 @@ class ScoreClient:
             resp = await self.http.get(path, headers=headers, params=params)
         except httpx2.HTTPError as exc:
             raise ScoreUnavailable(type(exc).__name__) from None
+        if resp.status_code in (401, 403):
+            raise ScoreRefused(f"{path} answered {resp.status_code}")
         if resp.status_code != 200:
             raise ScoreUnavailable(f"{path} answered {resp.status_code}")
         return resp.json()

@@ -33,7 +33,7 @@ class GameSettings(ServiceSettings):
     # long is taken over: that replica died. Its own retries stay well below it.
     outbox_claim_idle_seconds: float = Field(default=30, ge=1, le=3600)
     # The longest wait between two delivery attempts while the score tier is down.
-    relay_backoff_cap_seconds: float = Field(default=10, ge=0.5, le=300)
+    relay_backoff_cap_seconds: float = Field(default=5, ge=0.5, le=300)
 
     @property
     def redirect_uri(self) -> str:

@@ -25,10 +25,12 @@ def build_service(
     prefix: str,
     routers: Sequence[APIRouter] = (),
     resources: Callable[[FastAPI], AbstractAsyncContextManager] | None = None,
+    openapi_url: str = "/openapi.json",
 ) -> FastAPI:
     """`prefix` is the path HAProxy routes to this service; health answers there and at the root.
 
-    `resources(app)` opens what the service needs beyond its Redis for the app's lifetime."""
+    `resources(app)` opens what the service needs beyond its Redis for the app's lifetime.
+    `openapi_url` must be under `prefix` for HAProxy to route it there (the game's is at the root)."""
     configure_logging(service, settings.instance, settings.log_level)
 
     @asynccontextmanager
@@ -44,7 +46,14 @@ def build_service(
 
     # The OpenAPI schema is served; the Swagger and ReDoc pages are not, since they
     # load their scripts from a CDN.
-    app = FastAPI(title=title, lifespan=lifespan, redirect_slashes=False, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=title,
+        lifespan=lifespan,
+        redirect_slashes=False,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=openapi_url,
+    )
     app.state.settings = settings
     app.state.service = service
     app.state.lifecycle = Lifecycle()

@@ -35,6 +35,7 @@ def create_app(settings: ScoreSettings | None = None) -> FastAPI:
         prefix=PREFIX,
         routers=[routes.router, about_router(PREFIX)],
         resources=provider_keys,
+        openapi_url=f"{PREFIX}/openapi.json",
     )
     # created counts first deliveries; replay counts duplicates the idempotency absorbed.
     app.state.results_total = Counter(

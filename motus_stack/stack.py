@@ -60,6 +60,8 @@ class Stack:
         base_port: int | None = None,
         credential_rate: int = 30,
         example_public_client: bool = False,
+        outbox_claim_idle_seconds: float | None = None,
+        relay_backoff_cap_seconds: float | None = None,
     ) -> None:
         self.state_dir = Path(state_dir or os.environ.get("MOTUS_STACK_STATE_DIR") or DEFAULT_STATE_DIR).resolve()
         saved = self._saved_settings()
@@ -74,6 +76,8 @@ class Stack:
             python=sys.executable,
             credential_rate=credential_rate,
             example_public_client=example_public_client,
+            outbox_claim_idle_seconds=outbox_claim_idle_seconds,
+            relay_backoff_cap_seconds=relay_backoff_cap_seconds,
         )
         self.supervisor = Supervisor(self.state_dir / "supervisor.sock")
 

@@ -127,6 +127,10 @@ class Topology:
     # A public client for tests and learners to drive the flow by hand. Off by default:
     # with no consent screen, any logged-in player would silently authorize it.
     example_public_client: bool = False
+    # The relay's timings (GAME_OUTBOX_CLAIM_IDLE_SECONDS, GAME_RELAY_BACKOFF_CAP_SECONDS);
+    # None keeps the service's defaults. Tests shorten them to see a takeover quickly.
+    outbox_claim_idle_seconds: float | None = None
+    relay_backoff_cap_seconds: float | None = None
 
     @property
     def public_url(self) -> str:
@@ -176,7 +180,13 @@ class Topology:
             }
             if "AUTH_CLIENT_SECRET_MOTUS_GAME" in self.secrets:
                 extras["GAME_CLIENT_SECRET"] = self.secrets["AUTH_CLIENT_SECRET_MOTUS_GAME"]
+            if self.outbox_claim_idle_seconds is not None:
+                extras["GAME_OUTBOX_CLAIM_IDLE_SECONDS"] = str(self.outbox_claim_idle_seconds)
+            if self.relay_backoff_cap_seconds is not None:
+                extras["GAME_RELAY_BACKOFF_CAP_SECONDS"] = str(self.relay_backoff_cap_seconds)
             return extras
+        if svc.name == "score":
+            return {"SCORE_AUTH_ISSUER": f"{self.public_url}/auth", "SCORE_PEERS_URL": self.internal_url}
         return {}
 
     @property
@@ -206,7 +216,8 @@ class Topology:
                     "client_name": "Motus (public client example)",
                     "redirect_uris": ["http://127.0.0.1:8765/callback"],
                     "post_logout_redirect_uris": [],
-                    "scope": "openid profile",
+                    # A player may read their statistics from such a tool too.
+                    "scope": "openid profile score:read",
                     "token_endpoint_auth_method": "none",
                 }
             )

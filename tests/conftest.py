@@ -16,7 +16,16 @@ def stack(tmp_path_factory) -> Stack:
     # The whole suite logs in from 127.0.0.1 many times a minute; the HAProxy wall is
     # tested from another loopback address (test_accounts.py).
     # The OAuth tests drive the flow as the example public client.
-    stack = Stack(state_dir=state_dir, base_port=free_base_port(), credential_rate=300, example_public_client=True)
+    # The relay takes over a dead replica's deliveries after 3 s instead of 30, and
+    # retries at least every second, so the delivery tests see it within seconds.
+    stack = Stack(
+        state_dir=state_dir,
+        base_port=free_base_port(),
+        credential_rate=300,
+        example_public_client=True,
+        outbox_claim_idle_seconds=3,
+        relay_backoff_cap_seconds=1,
+    )
     stack.up(timeout=60)
     yield stack
     stack.down()

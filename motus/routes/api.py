@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from motus import play
-from motus.deps import GameStoreDep, PlayerDep
+from motus import play, scores
+from motus.deps import GameStoreDep, PlayerDep, ScoreDep
 from motus.schemas import GameOut, GuessIn, GuessOut
 from motus_kit.errors import ApiError, error_responses
 
@@ -70,3 +70,28 @@ async def today(player: PlayerDep, games: GameStoreDep, now: NowDep, response: R
 async def guess(body: GuessIn, player: PlayerDep, games: GameStoreDep, now: NowDep, response: Response) -> GuessOut:
     _private(response)
     return await play.guess(games, player, body.attempt, body.word, body.puzzle, now)
+
+
+@router.get(
+    "/stats",
+    responses=error_responses(
+        {
+            401: "login_required: not logged in, or the login must be renewed to read statistics.",
+            503: "score_unavailable or store_unavailable; retry in a few seconds.",
+        }
+    ),
+    summary="The player's statistics, read from the score service on their behalf",
+)
+async def stats(player: PlayerDep, games: GameStoreDep, score: ScoreDep, now: NowDep, response: Response) -> dict:
+    _private(response)
+    return await scores.stats(games, score, player, now)
+
+
+@router.get(
+    "/leaderboards",
+    responses=error_responses({503: "score_unavailable: the score service cannot answer; retry shortly."}),
+    summary="Today's and the all-time leaderboards, with the player's own rank when logged in",
+)
+async def leaderboards(player: PlayerDep, score: ScoreDep, response: Response) -> dict:
+    _private(response)
+    return await scores.leaderboards(score, player)

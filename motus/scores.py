@@ -1,0 +1,47 @@
+"""The player's statistics and the leaderboards as the game shows them, read from
+the score service on the player's behalf. No web framework here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from motus.deps import Player
+from motus.game.rules import Status
+from motus.play import current_puzzle
+from motus.score_client import ScoreClient, ScoreRefused, ScoreUnavailable
+from motus.store import GameStore
+from motus_kit.errors import ApiError
+
+UNAVAILABLE = ApiError(
+    503, "score_unavailable", "Les statistiques sont momentanément indisponibles. Réessayez dans un instant."
+)
+
+
+async def stats(games: GameStore, score: ScoreClient, player: Player, now: datetime) -> dict:
+    player_id = player.require()
+    puzzle = current_puzzle(now)
+    state = await games.load(player_id, puzzle.number)
+    try:
+        found = await score.stats(player_id, player.data.get("access_token", ""))
+    except ScoreRefused:
+        raise ApiError(401, "login_required", "Reconnectez-vous pour voir vos statistiques.") from None
+    except ScoreUnavailable:
+        raise UNAVAILABLE from None
+    # Today's game ended but its result is still on its way (the outbox): the page
+    # says so and asks again shortly, rather than showing numbers without it.
+    finished_today = state.status is not Status.PLAYING
+    return {**found, "pending": finished_today and found.get("last_puzzle") != puzzle.number}
+
+
+async def leaderboards(score: ScoreClient, player: Player) -> dict[str, dict]:
+    token = player.data.get("access_token") if player.id else None
+    try:
+        return await score.leaderboards(token)
+    except ScoreRefused:
+        # The player's token was refused: the public tables, without the player's rank.
+        try:
+            return await score.leaderboards(None)
+        except (ScoreRefused, ScoreUnavailable):
+            raise UNAVAILABLE from None
+    except ScoreUnavailable:
+        raise UNAVAILABLE from None
