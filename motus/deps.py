@@ -42,6 +42,11 @@ class Player:
         return self.data.get("player")
 
     @property
+    def user_id(self) -> str:
+        """The account's subject at the provider: the player's id for the score service."""
+        return self.data.get("user_id", "")
+
+    @property
     def name(self) -> str:
         return self.data.get("name", "")
 

@@ -22,7 +22,7 @@ async def stats(games: GameStore, score: ScoreClient, player: Player, now: datet
     puzzle = current_puzzle(now)
     state = await games.load(player_id, puzzle.number)
     try:
-        found = await score.stats(player_id, player.data.get("access_token", ""))
+        found = await score.stats(player.user_id, player.data.get("access_token", ""))
     except ScoreRefused:
         raise ApiError(401, "login_required", "Reconnectez-vous pour voir vos statistiques.") from None
     except ScoreUnavailable:

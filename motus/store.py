@@ -52,7 +52,8 @@ return {'applied', encoded}
 
 
 class Player(Protocol):
-    id: str
+    id: str  # keys the game
+    user_id: str  # the account's subject: keys the result at the score service
     name: str
 
 
@@ -101,7 +102,7 @@ class GameStore:
                 keys.GAME_TTL_SECONDS,
                 int(now.timestamp()),
                 int(now.timestamp() * 1000),
-                player.id,
+                player.user_id,
                 player.name,
                 puzzle,
             ],
