@@ -30,6 +30,7 @@ integration:
 bench:  ## numbers, not assertions: failover and throughput through HAProxy on a private stack
 	@scripts/bootstrap.sh --test
 	$(VENV)/python -m bench.failover
+	$(VENV)/python -m bench.delivery
 
 lint:
 	@scripts/bootstrap.sh --test
