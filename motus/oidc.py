@@ -16,9 +16,9 @@ from urllib.parse import urlencode, urlsplit
 import httpx2
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 
 from motus.settings import GameSettings
+from motus_kit.jwks import KeyCache, KeysUnavailable
 
 
 class LoginFailed(Exception):
@@ -95,7 +95,7 @@ class Provider:
     def __init__(self, settings: GameSettings, http: httpx2.AsyncClient) -> None:
         self.settings = settings
         self.http = http
-        self._keys: KeySet | None = None
+        self._keys = KeyCache(http)
 
     async def _token_request(self, form: dict[str, str]) -> dict:
         secret = self.settings.client_secret.get_secret_value()
@@ -133,25 +133,15 @@ class Provider:
         except KeyError:
             raise LoginFailed("token response without access_token") from None
 
-    async def _key_set(self, refresh: bool = False) -> KeySet:
-        if self._keys is None or refresh:
-            try:
-                resp = await self.http.get("/auth/jwks")
-                resp.raise_for_status()
-            except httpx2.HTTPError as exc:
-                raise ProviderUnavailable(f"jwks unreachable: {type(exc).__name__}") from None
-            self._keys = KeySet.import_key_set(resp.json())
-        return self._keys
-
     async def id_token_claims(self, id_token: str, nonce: str) -> dict:
         """Signature (RS256 only), iss, aud, exp and nonce checked; the claims, else LoginFailed."""
-        for refresh in (False, True):  # an unknown key may be a rotation: fetch the keys once more
-            try:
-                decoded = jwt.decode(id_token, await self._key_set(refresh), algorithms=["RS256"])
-                break
-            except (JoseError, ValueError) as exc:
-                if refresh:
-                    raise LoginFailed(f"id_token signature: {exc}") from None
+        try:
+            # A key we have not seen yet may be a rotation: the cache fetches the keys again.
+            decoded = jwt.decode(id_token, await self._keys.for_token(id_token), algorithms=["RS256"])
+        except KeysUnavailable:
+            raise ProviderUnavailable("jwks unreachable") from None
+        except (JoseError, ValueError) as exc:
+            raise LoginFailed(f"id_token signature: {exc}") from None
         try:
             jwt.JWTClaimsRegistry(
                 iss={"essential": True, "value": self.settings.auth_issuer},

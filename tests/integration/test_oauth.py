@@ -25,6 +25,7 @@ from tests.support.oauth import (
     signed_in_browser,
     userinfo,
 )
+from tests.support.tokens import claims_now, forge
 
 pytestmark = pytest.mark.integration
 
@@ -303,28 +304,8 @@ def test_confidential_client_with_a_wrong_secret_is_refused(base, healthy_stack)
     assert resp.status_code == 401 and resp.json()["error"] == "invalid_client"
 
 
-def _forge(auth_redis, claims: dict, header: dict | None = None) -> str:
-    keys = KeySet.import_key_set({"keys": [signing_keys.ensure(auth_redis)[0]]})
-    key = next(iter(keys))
-    return jwt.encode({"alg": "RS256", "kid": key.kid, **(header or {})}, claims, keys)
-
-
-def _claims_now(base: str, **changes) -> dict:
-    now = int(time.time())
-    claims = {
-        "iss": f"{base}/auth",
-        "sub": "nobody",
-        "aud": ["motus-api"],
-        "exp": now + 300,
-        "iat": now,
-        "scope": "openid profile",
-        "client_id": "motus-cli",
-        "jti": "x",
-    }
-    return {**claims, **changes}
-
-
-def test_userinfo_refuses_bad_tokens(base, browser, auth_redis):
+def test_userinfo_refuses_bad_tokens(base, browser, healthy_stack):
+    stack = healthy_stack
     good = _tokens(base, browser)["access_token"]
     header, payload, signature = good.split(".")
     claims = _claims(good)
@@ -334,16 +315,16 @@ def test_userinfo_refuses_bad_tokens(base, browser, auth_redis):
     )
     none_header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"at+jwt"}').decode().rstrip("=")
     alg_none = f"{none_header}.{payload}."
-    expired = _forge(auth_redis, _claims_now(base, sub=claims["sub"], exp=int(time.time()) - 10))
-    wrong_audience = _forge(auth_redis, _claims_now(base, sub=claims["sub"], aud=["another-api"]))
-    wrong_issuer = _forge(auth_redis, _claims_now(base, sub=claims["sub"], iss="http://evil.example/auth"))
+    expired = forge(stack, claims_now(stack, sub=claims["sub"], exp=int(time.time()) - 10))
+    wrong_audience = forge(stack, claims_now(stack, sub=claims["sub"], aud=["another-api"]))
+    wrong_issuer = forge(stack, claims_now(stack, sub=claims["sub"], iss="http://evil.example/auth"))
     for bad in (tampered, alg_none, expired, wrong_audience, wrong_issuer, "not-a-jwt"):
         resp = userinfo(base, bad)
         assert resp.status_code == 401, bad
         assert resp.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
     # The control: a token forged with every claim right passes, so the refusals above
     # are about what changed, not about forging.
-    assert userinfo(base, _forge(auth_redis, _claims_now(base, sub=claims["sub"]))).status_code == 200
+    assert userinfo(base, forge(stack, claims_now(stack, sub=claims["sub"]))).status_code == 200
 
 
 def test_unknown_scope_is_refused_back_at_the_client(browser):
