@@ -75,19 +75,20 @@ class Relay:
         self.backoff = Backoff(first=0.2, cap=min(backoff_cap, claim_idle_seconds / 3))
 
     async def run(self) -> None:
+        need_group = True
         while True:
             try:
-                await self.outbox.ensure_group()
-                break
-            except RedisError as exc:
-                log.warning("outbox unavailable", extra={"error": type(exc).__name__})
-                await asyncio.sleep(self.backoff.next_delay())
-        self.backoff.reset()
-        while True:
-            try:
+                if need_group:
+                    # Again after any Redis error: a redis-game restarted empty has lost the group.
+                    await self.outbox.ensure_group()
+                    need_group = False
                 delivered = await self.step()
             except RedisError as exc:
-                log.warning("outbox unavailable", extra={"error": type(exc).__name__})
+                log.warning("outbox unavailable", extra={"error": type(exc).__name__, "detail": str(exc)[:200]})
+                need_group, delivered = True, False
+            except Exception:
+                # A bug must not stop delivery for the life of the process: log it, wait, go on.
+                log.exception("relay step failed")
                 delivered = False
             if delivered:
                 self.backoff.reset()

@@ -9,6 +9,7 @@ score service itself checks that a player reads only their own.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +19,8 @@ import httpx2
 from motus.oidc import LoginFailed, Provider, ProviderUnavailable
 
 RECORD_SCOPE = "score:record"
+# The score service's pattern for player ids (the provider's subjects).
+PLAYER_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Renew the game's token this long before it expires.
 TOKEN_MARGIN_SECONDS = 60
 
@@ -72,15 +75,21 @@ class ScoreClient:
             token = await self.token.get()
         except (ProviderUnavailable, LoginFailed) as exc:
             return Outcome(Delivery.RETRY, f"no service token: {exc}")
-        body = {
-            "name": result["name"] or "?",
-            "won": result["won"] == "1",
-            "attempts": int(result["attempts"]),
-            "seconds": int(result["seconds"]),
-        }
+        try:
+            if not PLAYER_ID.fullmatch(result["player"]):
+                raise ValueError(f"player id {result['player'][:80]!r}")
+            path = f"/api/score/results/{result['player']}/{int(result['puzzle'])}"
+            body = {
+                "name": result["name"] or "?",
+                "won": result["won"] == "1",
+                "attempts": int(result["attempts"]),
+                "seconds": int(result["seconds"]),
+            }
+        except (KeyError, ValueError) as exc:
+            return Outcome(Delivery.REFUSED, f"malformed outbox entry: {type(exc).__name__} {exc}")
         try:
             resp = await self.http.put(
-                f"/api/score/results/{result['player']}/{result['puzzle']}",
+                path,
                 json=body,
                 headers={"Authorization": f"Bearer {token}"},
             )
@@ -92,7 +101,9 @@ class ScoreClient:
             return Outcome(Delivery.REPLAY)
         if resp.status_code == 401:
             self.token.forget()  # expired or from a rotated key: fetch a new one next time
-        if resp.status_code in (400, 404, 409, 422):
+        # Only answers that say "this result is wrong" are final; anything else (a 404
+        # from a misrouted deployment, a 403 from a misconfigured client) waits for a fix.
+        if resp.status_code in (400, 409, 422):
             return Outcome(Delivery.REFUSED, f"{resp.status_code}: {resp.text[:300]}")
         return Outcome(Delivery.RETRY, f"{resp.status_code}: {resp.text[:200]}")
 

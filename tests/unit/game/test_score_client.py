@@ -1,0 +1,82 @@
+"""How the relay reads the score service's answers (HTTP faked with httpx2's MockTransport:
+a pure unit test; the real path is in tests/integration/test_score_delivery.py)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx2
+import pytest
+
+from motus.score_client import Delivery, ScoreClient
+
+ENTRY = {"player": "abc123", "name": "Alice", "puzzle": "25", "won": "1", "attempts": "3", "seconds": "42"}
+
+
+class FixedToken:
+    def __init__(self) -> None:
+        self.forgotten = 0
+
+    async def get(self) -> str:
+        return "tok"
+
+    def forget(self) -> None:
+        self.forgotten += 1
+
+
+def _record(status: int | None, entry=ENTRY) -> tuple[Delivery, list[httpx2.Request], FixedToken]:
+    seen: list[httpx2.Request] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        if status is None:
+            raise httpx2.ConnectError("refused")
+        return httpx2.Response(status, json={})
+
+    async def run():
+        token = FixedToken()
+        async with httpx2.AsyncClient(base_url="http://peers", transport=httpx2.MockTransport(handler)) as http:
+            return (await ScoreClient(http, token).record(entry)).delivery, token
+
+    delivery, token = asyncio.run(run())
+    return delivery, seen, token
+
+
+@pytest.mark.parametrize(
+    ("status", "delivery"),
+    [
+        (201, Delivery.CREATED),
+        (200, Delivery.REPLAY),
+        (409, Delivery.REFUSED),
+        (422, Delivery.REFUSED),
+        (401, Delivery.RETRY),
+        (403, Delivery.RETRY),
+        (404, Delivery.RETRY),
+        (500, Delivery.RETRY),
+        (503, Delivery.RETRY),
+        (None, Delivery.RETRY),
+    ],
+)
+def test_answers_map_to_deliveries(status, delivery):
+    assert _record(status)[0] is delivery
+
+
+def test_the_request_is_a_put_of_the_result_with_the_game_token():
+    _, seen, _ = _record(201)
+    request = seen[0]
+    assert (request.method, request.url.path) == ("PUT", "/api/score/results/abc123/25")
+    assert request.headers["authorization"] == "Bearer tok"
+    assert request.read() == b'{"name":"Alice","won":true,"attempts":3,"seconds":42}'
+
+
+def test_a_refused_token_is_fetched_again_next_time():
+    assert _record(401)[2].forgotten == 1
+
+
+@pytest.mark.parametrize("broken", [{"player": "a/b"}, {"puzzle": "x"}, {"attempts": None}])
+def test_a_malformed_entry_is_refused_without_a_request(broken):
+    entry = {**ENTRY, **broken}
+    if broken.get("attempts", "") is None:
+        del entry["attempts"]
+    delivery, seen, _ = _record(201, entry)
+    assert delivery is Delivery.REFUSED and seen == []
