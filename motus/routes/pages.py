@@ -1,11 +1,13 @@
-"""HTML pages of the game. The page is a shell; the game state comes from /api/game/today."""
+"""HTML pages of the game. The game page is a shell; its state comes from /api/game/today."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from motus.deps import PlayerDep
+from motus import scores
+from motus.deps import PlayerDep, ScoreDep
+from motus_kit.errors import ApiError
 
 router = APIRouter(tags=["pages"])
 
@@ -16,5 +18,20 @@ async def home(request: Request, player: PlayerDep) -> HTMLResponse:
     if not player.id:
         return request.app.state.templates.TemplateResponse(request, "welcome.html", {**context, "error": None})
     page = request.app.state.templates.TemplateResponse(request, "game.html", {**context, "name": player.name})
+    page.headers["Cache-Control"] = "no-store"
+    return page
+
+
+@router.get("/classement", response_class=HTMLResponse, summary="Today's and the all-time leaderboards")
+async def leaderboard(request: Request, player: PlayerDep, score: ScoreDep) -> HTMLResponse:
+    # Public: a visitor who is not logged in sees the tables, without a rank of their own.
+    context = {"instance": request.app.state.settings.instance, "logged_in": bool(player.id), "boards": None}
+    status = 200
+    try:
+        context["boards"] = await scores.leaderboards(score, player)
+    except ApiError as exc:
+        status = exc.status
+    page = request.app.state.templates.TemplateResponse(request, "leaderboard.html", context, status_code=status)
+    # Changes with every finished game, and holds the player's own rank.
     page.headers["Cache-Control"] = "no-store"
     return page

@@ -201,21 +201,130 @@
         resetTyped();
         draw();
         $("announcer").textContent = rowDescription(r, attempt);
-        if (game.status !== "playing") showEnd();
+        if (game.status !== "playing") openStats();
         resolve();
       }, reduced ? 0 : tiles.length * FLIP_MS + 350);
     });
   }
 
-  // --- end of game ------------------------------------------------------------------
-  function showEnd() {
+  // --- end of game and statistics -------------------------------------------------
+  // One dialog: the statistics, with the result, the share text and the countdown
+  // around them once today's game is over. It opens by itself at the end of a game.
+  const STATS_POLLS = 10;      // today's result is on its way to the score service: ask again, this many times
+  const STATS_POLL_MS = 1000;
+  const BUCKETS = ["1", "2", "3", "4", "5", "6", "lost"];
+  let statsRequest = 0;        // the latest request; an older answer arriving late is dropped
+  let statsTimer = null;
+
+  function openStats() {
+    drawEnd();
+    if (!$("stats").open) $("stats").showModal();
+    loadStats(0);
+  }
+
+  function drawEnd() {
+    const over = game && game.status !== "playing";
+    for (const el of $("stats").querySelectorAll(".end-only")) el.hidden = !over;
+    $("stats").setAttribute("aria-labelledby", over ? "end-title stats-title" : "stats-title");
+    if (!over) return;
     const won = game.status === "won";
     $("end-title").textContent = won ? `Bravo ! Trouvé en ${game.attempts.length} essai${game.attempts.length > 1 ? "s" : ""}.` : "Perdu !";
     $("end-answer").textContent = game.answer;
     $("share-text").textContent = game.share;
     $("copy-status").textContent = "";
-    if (!$("end").open) $("end").showModal();
     tick();
+  }
+
+  // Today's bar in the chart: the tries used, or "lost"; none while the game goes on.
+  function todaysBucket(stats) {
+    if (!game || game.status === "playing" || game.puzzle !== stats.today) return null;
+    return game.status === "won" ? String(game.attempts.length) : "lost";
+  }
+
+  function statsMessage(text, link) {
+    const status = $("stats-status");
+    if (text) status.replaceChildren(text);
+    else status.replaceChildren();
+    if (link) {
+      const a = document.createElement("a");
+      a.href = link.href;
+      a.textContent = link.text;
+      status.append(" ", a);
+    }
+  }
+
+  async function loadStats(polls) {
+    clearTimeout(statsTimer);
+    const request = ++statsRequest;
+    if ($("stats-body").hidden) statsMessage("Chargement…");
+    let resp = null, body = {};
+    try {
+      resp = await fetch("/api/game/stats", { headers: { Accept: "application/json" } });
+      body = await resp.json().catch(() => ({}));
+    } catch (e) { /* offline: said below */ }
+    if (request !== statsRequest || !$("stats").open) return;
+    if (resp && resp.ok) {
+      drawStats(body);
+      if (!body.pending) statsMessage("");
+      else if (polls < STATS_POLLS) {
+        statsMessage("Votre partie du jour est en cours d'enregistrement…");
+        statsTimer = setTimeout(() => loadStats(polls + 1), STATS_POLL_MS);
+      } else {
+        statsMessage("Votre partie du jour sera comptée dans un instant : rouvrez les statistiques.");
+      }
+      return;
+    }
+    // No retry loop here: the player can reopen the dialog.
+    $("stats-body").hidden = true;
+    if (resp && resp.status === 401) {
+      statsMessage("Votre session a expiré.", { href: "/login", text: "Se reconnecter" });
+    } else {
+      statsMessage("Statistiques momentanément indisponibles.");
+    }
+  }
+
+  function drawStats(stats) {
+    $("stat-played").textContent = stats.played;
+    $("stat-win-percent").textContent = `${stats.win_percent}\u00a0%`;
+    $("stat-current-streak").textContent = stats.current_streak;
+    $("stat-best-streak").textContent = stats.best_streak;
+    $("stat-average").textContent = stats.average_attempts == null
+      ? "–" : stats.average_attempts.toLocaleString("fr-FR", { maximumFractionDigits: 2 });
+    const counts = BUCKETS.map((k) => stats.distribution[k] || 0);
+    const max = Math.max(1, ...counts);
+    const today = todaysBucket(stats);
+    const chart = [], table = [];
+    BUCKETS.forEach((k, i) => {
+      const label = k === "lost" ? "Perdu" : k;
+      const row = document.createElement("div");
+      row.className = "bar-row" + (k === today ? " today" : "");
+      row.dataset.key = k;
+      const name = document.createElement("span");
+      name.className = "bar-label";
+      name.textContent = label;
+      const track = document.createElement("div");
+      track.className = "bar-track";
+      const bar = document.createElement("div");
+      bar.className = "bar";
+      // Proportional to the longest bar; a zero keeps a stub wide enough for its count.
+      bar.style.width = `${Math.max(8, (counts[i] / max) * 100)}%`;
+      bar.textContent = counts[i];
+      track.append(bar);
+      row.append(name, track);
+      chart.push(row);
+
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = (k === "lost" ? "Perdu" : `${k} essai${k === "1" ? "" : "s"}`) + (k === today ? " (aujourd'hui)" : "");
+      const td = document.createElement("td");
+      td.textContent = `${counts[i]} partie${counts[i] > 1 ? "s" : ""}`;
+      tr.append(th, td);
+      table.push(tr);
+    });
+    $("distribution").replaceChildren(...chart);
+    $("distribution-table").replaceChildren(...table);
+    $("stats-body").hidden = false;
   }
 
   function tick() {
@@ -239,8 +348,9 @@
     if (game.puzzle === before) {
       $("countdown").textContent = "00:00:00";
       tick.timer = setTimeout(nextPuzzle, 5000);
-    } else if ($("end").open) {
-      $("end").close();
+    } else if ($("stats").open) {
+      drawEnd();  // a new word: the dialog shows the statistics only
+      loadStats(0);
     }
   }
 
@@ -273,7 +383,9 @@
     contrast.addEventListener("change", () => setPref("motus-contrast", "contrast", contrast.checked ? "high" : "normal"));
     $("open-settings").addEventListener("click", () => $("settings").showModal());
     $("open-rules").addEventListener("click", () => $("rules").showModal());
-    $("open-end").addEventListener("click", showEnd);
+    $("open-end").addEventListener("click", openStats);
+    $("open-stats").addEventListener("click", openStats);
+    $("stats").addEventListener("close", () => { clearTimeout(statsTimer); statsRequest++; });
     $("copy-share").addEventListener("click", copyShare);
   }
 
@@ -290,7 +402,7 @@
     game = body;
     resetTyped();
     draw();
-    if (game.status !== "playing" && !samePuzzle) showEnd();
+    if (game.status !== "playing" && !samePuzzle) openStats();
   }
 
   document.addEventListener("keydown", (ev) => {

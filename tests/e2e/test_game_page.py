@@ -22,7 +22,7 @@ def _type(page, word: str) -> None:
 
 def _row_marks(page, row: int) -> list[str]:
     # The row is revealed once the next row (or the end) is drawn, after the flips.
-    page.wait_for_selector(f".row[data-row='{row + 1}'].current, dialog#end[open]")
+    page.wait_for_selector(f".row[data-row='{row + 1}'].current, dialog#stats[open]")
     return page.eval_on_selector_all(f'.row[data-row="{row}"] .tile', "ts => ts.map(t => t.dataset.mark)")
 
 
@@ -54,7 +54,7 @@ def test_play_a_whole_game_by_clicking(new_page, artifacts):
 
     # The answer: the end panel shows it, the share text and a countdown.
     _type(page, puzzle.answer)
-    page.wait_for_selector("dialog#end[open]")
+    page.wait_for_selector("dialog#stats[open]")
     assert _row_marks(page, 1) == ["correct"] * puzzle.length
     assert page.inner_text("#end-answer") == puzzle.answer.upper()
     share = page.inner_text("#share-text")
@@ -67,7 +67,7 @@ def test_play_a_whole_game_by_clicking(new_page, artifacts):
     # Reloading shows the finished game, from any replica.
     page.context.clear_cookies(name="MOTUS_GAME")
     page.reload()
-    page.wait_for_selector("dialog#end[open]")
+    page.wait_for_selector("dialog#stats[open]")
     assert page.inner_text("#end-answer") == puzzle.answer.upper()
 
 
@@ -157,7 +157,7 @@ def test_a_device_clock_hours_ahead_counts_down_on_the_server_clock(new_page):
     page.goto("/")
     page.wait_for_selector(".row.current")
     _type(page, puzzle.answer)
-    page.wait_for_selector("dialog#end[open]")
+    page.wait_for_selector("dialog#stats[open]")
     page.wait_for_timeout(3000)
     # No reload loop: the page asked for today's game once, and counts down from the
     # server's time (the next word is in the future from the server's point of view).
