@@ -167,3 +167,12 @@ def test_acknowledged_results_survive_a_sigkill_of_redis_score(healthy_stack, st
             assert player.client.get("/api/game/stats").json()["distribution"]["4"] == 1
     finally:
         api.close()
+
+
+def test_relays_recreate_their_group_when_redis_game_lost_everything(healthy_stack, stores):
+    stack, (game, score) = healthy_stack, stores
+    game.flushall()  # as if redis-game came back empty: the stream and its group are gone
+    with Player(stack.topology.public_url) as player:
+        _finish(player, won_in=5)
+        wait_until(lambda: _recorded(score, [player])[player.name] == 1, timeout=20, what="delivery after the loss")
+    assert game.xlen(OUTBOX) == 0
