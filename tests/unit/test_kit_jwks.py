@@ -3,14 +3,13 @@ a pure unit test; the real provider is used in the integration tests)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx2
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from motus_kit.jwks import KeyCache, KeysUnavailable, token_kid
+from tests.support.aio import run as run_sync
 
 KEY_A = RSAKey.generate_key(2048, parameters={"kid": "a"}, private=True)
 KEY_B = RSAKey.generate_key(2048, parameters={"kid": "b"}, private=True)
@@ -47,7 +46,7 @@ def test_keys_are_fetched_once_then_cached():
             keys = await cache.for_token(_token(KEY_A))
             jwt.decode(_token(KEY_A), keys)
 
-    asyncio.run(run())
+    run_sync(run())
     assert provider.fetches == 1
 
 
@@ -61,7 +60,7 @@ def test_an_unknown_kid_fetches_again_a_rotation():
         keys = await cache.for_token(_token(KEY_B))
         jwt.decode(_token(KEY_B), keys)
 
-    asyncio.run(run())
+    run_sync(run())
     assert provider.fetches == 2
 
 
@@ -74,7 +73,7 @@ def test_made_up_kids_cost_at_most_one_fetch_per_interval():
         for _ in range(20):
             await cache.for_token(_token(KEY_B))  # B is not published: never found
 
-    asyncio.run(run())
+    run_sync(run())
     assert provider.fetches == 1
 
 
@@ -88,14 +87,14 @@ def test_cached_keys_keep_working_while_the_provider_is_down():
         keys = await cache.for_token(_token(KEY_B))  # unknown kid, provider down: the old keys
         jwt.decode(_token(KEY_A), keys)
 
-    asyncio.run(run())
+    run_sync(run())
 
 
 def test_no_keys_and_the_provider_down_is_said_clearly():
     provider = Provider()
     provider.down = True
     with pytest.raises(KeysUnavailable):
-        asyncio.run(_cache(provider).for_token(_token(KEY_A)))
+        run_sync(_cache(provider).for_token(_token(KEY_A)))
 
 
 def test_token_kid_reads_the_header_or_none():

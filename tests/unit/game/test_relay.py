@@ -3,7 +3,6 @@ the real Redis stream and HTTP path are exercised in tests/integration/test_scor
 
 from __future__ import annotations
 
-import asyncio
 import random
 
 from prometheus_client import CollectorRegistry
@@ -11,6 +10,7 @@ from prometheus_client import CollectorRegistry
 from motus.outbox import Entry
 from motus.relay import Backoff, Relay, RelayMetrics
 from motus.score_client import Delivery, Outcome
+from tests.support.aio import run as run_sync
 
 
 class MemoryOutbox:
@@ -68,7 +68,7 @@ def _relay(outbox, score) -> Relay:
 def test_delivered_and_replayed_entries_are_acknowledged_in_order():
     outbox = MemoryOutbox([_entry(1, "a"), _entry(2, "b")])
     score = ScriptedScore({"a": [Delivery.CREATED], "b": [Delivery.REPLAY]})
-    assert asyncio.run(_relay(outbox, score).step()) is True
+    assert run_sync(_relay(outbox, score).step()) is True
     assert outbox.done_ids == [_entry(1, "a").id, _entry(2, "b").id] and not outbox.mine
 
 
@@ -76,18 +76,18 @@ def test_an_unavailable_score_service_keeps_the_entry_and_stops_the_batch():
     outbox = MemoryOutbox([_entry(1, "a"), _entry(2, "b")])
     score = ScriptedScore({"a": [Delivery.RETRY, Delivery.CREATED], "b": [Delivery.CREATED]})
     relay = _relay(outbox, score)
-    assert asyncio.run(relay.step()) is False
+    assert run_sync(relay.step()) is False
     assert outbox.done_ids == [] and [e.id for e in outbox.mine] == [_entry(1, "a").id, _entry(2, "b").id]
     assert score.calls == ["a"]  # b is not tried while the service is down
     # Next step: its own pending entries first, and now they go through.
-    assert asyncio.run(relay.step()) is True
+    assert run_sync(relay.step()) is True
     assert outbox.done_ids == [_entry(1, "a").id, _entry(2, "b").id]
 
 
 def test_a_refused_result_is_set_aside_and_the_rest_still_delivered():
     outbox = MemoryOutbox([_entry(1, "a"), _entry(2, "b")])
     score = ScriptedScore({"a": [Delivery.REFUSED], "b": [Delivery.CREATED]})
-    assert asyncio.run(_relay(outbox, score).step()) is True
+    assert run_sync(_relay(outbox, score).step()) is True
     assert [i for i, _ in outbox.refused] == [_entry(1, "a").id] and outbox.done_ids == [_entry(2, "b").id]
 
 
@@ -96,15 +96,15 @@ def test_a_dead_replicas_entries_are_claimed_before_new_ones():
     outbox.stale = [_entry(1, "orphan")]
     score = ScriptedScore({"orphan": [Delivery.CREATED], "new": [Delivery.CREATED]})
     relay = _relay(outbox, score)
-    asyncio.run(relay.step())
-    asyncio.run(relay.step())
+    run_sync(relay.step())
+    run_sync(relay.step())
     assert score.calls == ["orphan", "new"]
 
 
 def test_an_entry_deleted_meanwhile_is_only_acknowledged():
     outbox = MemoryOutbox([Entry("1-0", {})])
     score = ScriptedScore({})
-    assert asyncio.run(_relay(outbox, score).step()) is True
+    assert run_sync(_relay(outbox, score).step()) is True
     assert outbox.done_ids == ["1-0"] and score.calls == []
 
 

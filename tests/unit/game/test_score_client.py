@@ -3,12 +3,11 @@ a pure unit test; the real path is in tests/integration/test_score_delivery.py).
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx2
 import pytest
 
 from motus.score_client import Delivery, ScoreClient
+from tests.support.aio import run as run_sync
 
 ENTRY = {"player": "abc123", "name": "Alice", "puzzle": "25", "won": "1", "attempts": "3", "seconds": "42"}
 
@@ -38,7 +37,7 @@ def _record(status: int | None, entry=ENTRY) -> tuple[Delivery, list[httpx2.Requ
         async with httpx2.AsyncClient(base_url="http://peers", transport=httpx2.MockTransport(handler)) as http:
             return (await ScoreClient(http, token).record(entry)).delivery, token
 
-    delivery, token = asyncio.run(run())
+    delivery, token = run_sync(run())
     return delivery, seen, token
 
 
