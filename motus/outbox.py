@@ -52,10 +52,10 @@ class Outbox:
 
     async def claim_stale(self, idle_seconds: float, count: int) -> list[Entry]:
         """Entries another consumer took and has not touched for idle_seconds: it died."""
-        _, rows, _ = await self.redis.xautoclaim(
+        reply = await self.redis.xautoclaim(
             keys.OUTBOX, keys.OUTBOX_GROUP, self.consumer, int(idle_seconds * 1000), "0-0", count=count
         )
-        return _entries(rows)
+        return _entries(reply[1])  # [next cursor, entries] (+ deleted ids since Redis 7)
 
     async def read_new(self, count: int, block_seconds: float) -> list[Entry]:
         rows = await self.redis.xreadgroup(

@@ -70,7 +70,7 @@ async def guess(
     attempt = Attempt(checked, rules.mark(checked, puzzle.answer))
     # The store records it (with this status) only if it is the next try, atomically.
     status = rules.status_after(number, checked, puzzle.answer)
-    outcome, state = await store.apply_guess(player, puzzle.number, number, attempt, status, now)
+    outcome, state = await store.apply_guess(player, puzzle.number, number, attempt, status)
     if outcome in _CONFLICTS:
         code, message = _CONFLICTS[outcome]
         raise ApiError(409, code, message)

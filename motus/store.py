@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -18,8 +17,10 @@ from motus.game.rules import Attempt, Mark, Status
 # The try that ends the game also appends the result to the outbox stream in the
 # same script: the final state and its delivery to the score service are one write,
 # so a crash can lose neither one without the other (transactional outbox).
+# Times come from Redis's clock (TIME), one clock for both replicas: a game started
+# on one and finished on the other cannot take a negative time.
 # KEYS[1] game, KEYS[2] outbox stream. ARGV: attempt number, word, marks (JSON),
-# status after, ttl, now (unix seconds), now (unix ms), player, name, puzzle.
+# status after, ttl, player, name, puzzle.
 _APPLY_GUESS = """
 local raw = redis.call('GET', KEYS[1])
 local state
@@ -32,7 +33,8 @@ if n <= count then
 end
 if state.status ~= 'playing' then return {'finished', raw} end
 if n ~= count + 1 then return {'out_of_order', raw or ''} end
-local now = tonumber(ARGV[6])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1])
 if count == 0 then state.started = now end
 state.attempts[count + 1] = {word = ARGV[2], marks = cjson.decode(ARGV[3])}
 state.status = ARGV[4]
@@ -41,9 +43,9 @@ if state.status ~= 'playing' then
   local won = '0'
   if state.status == 'won' then won = '1' end
   redis.call('XADD', KEYS[2], '*',
-    'player', ARGV[8], 'name', ARGV[9], 'puzzle', ARGV[10], 'won', won,
-    'attempts', tostring(count + 1), 'seconds', tostring(now - (state.started or now)),
-    'finished_at_ms', ARGV[7])
+    'player', ARGV[6], 'name', ARGV[7], 'puzzle', ARGV[8], 'won', won,
+    'attempts', tostring(count + 1), 'seconds', tostring(math.max(0, now - (state.started or now))),
+    'finished_at_ms', tostring(now * 1000 + math.floor(tonumber(clock[2]) / 1000)))
 end
 local encoded = cjson.encode(state)
 redis.call('SET', KEYS[1], encoded, 'EX', tonumber(ARGV[5]))
@@ -90,7 +92,7 @@ class GameStore:
         return GameState.from_json(await self.redis.get(keys.game(player, puzzle)))
 
     async def apply_guess(
-        self, player: Player, puzzle: int, number: int, attempt: Attempt, status: Status, now: datetime
+        self, player: Player, puzzle: int, number: int, attempt: Attempt, status: Status
     ) -> tuple[Outcome, GameState]:
         outcome, raw = await self._apply_guess(
             keys=[keys.game(player.id, puzzle), keys.OUTBOX],
@@ -100,8 +102,6 @@ class GameStore:
                 json.dumps([m.value for m in attempt.marks]),
                 status.value,
                 keys.GAME_TTL_SECONDS,
-                int(now.timestamp()),
-                int(now.timestamp() * 1000),
                 player.user_id,
                 player.name,
                 puzzle,

@@ -41,7 +41,13 @@ def bearer_token(authorization: str | None) -> str | None:
         return None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("invalid_token", "En-tête Authorization attendu : « Bearer <jeton> ».", "invalid_request")
+        # RFC 6750 section 3.1: a malformed request is a 400 invalid_request.
+        raise ApiError(
+            400,
+            "invalid_request",
+            "En-tête Authorization attendu : « Bearer <jeton> ».",
+            headers={"WWW-Authenticate": 'Bearer realm="motus", error="invalid_request"'},
+        )
     return token.strip()
 
 
@@ -52,10 +58,17 @@ async def authenticate(token: str | None, keys: KeyCache, issuer: str) -> Caller
         key_set = await keys.for_token(token)
     except KeysUnavailable:
         raise ApiError(
-            503, "auth_unavailable", "Le service d'authentification est injoignable ; réessayez dans un instant."
+            503,
+            "auth_unavailable",
+            "Le service d'authentification est injoignable ; réessayez dans un instant.",
+            headers={"Retry-After": "2"},
         ) from None
     try:
-        claims = jwt.decode(token, key_set, algorithms=["RS256"]).claims
+        decoded = jwt.decode(token, key_set, algorithms=["RS256"])
+        # RFC 9068: an access token says so; an id_token signed by the same key does not pass.
+        if str(decoded.header.get("typ", "")).lower() not in ("at+jwt", "application/at+jwt"):
+            raise _unauthorized("invalid_token", "Ce jeton n'est pas un jeton d'accès.", "invalid_token")
+        claims = decoded.claims
         jwt.JWTClaimsRegistry(
             leeway=LEEWAY_SECONDS,
             iss={"essential": True, "value": issuer},
@@ -68,6 +81,14 @@ async def authenticate(token: str | None, keys: KeyCache, issuer: str) -> Caller
     except (JoseError, ValueError, TypeError):
         raise _unauthorized("invalid_token", "Jeton d'accès invalide.", "invalid_token") from None
     return Caller(str(claims["sub"]), str(claims.get("client_id", "")), frozenset(str(claims.get("scope", "")).split()))
+
+
+def require_recorder(caller: Caller, recorders: frozenset[str]) -> None:
+    """score:record, and the token is a configured client's own (client credentials):
+    the scope alone would let any client the provider ever grants it record results."""
+    require_scope(caller, RECORD)
+    if caller.subject != caller.client_id or caller.client_id not in recorders:
+        raise ApiError(403, "not_a_recorder", "Seul le jeu peut enregistrer des résultats.")
 
 
 def require_scope(caller: Caller, scope: str) -> None:

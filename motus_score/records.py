@@ -12,7 +12,7 @@ from motus_score import keys, scoring
 from motus_score.access import Caller
 from motus_score.schemas import AllTimeBoardOut, AllTimeRow, DailyBoardOut, DailyRow, ResultIn, ResultOut, StatsOut
 from motus_score.scoring import Result
-from motus_score.store import Entry, Recorded, ScoreStore
+from motus_score.store import Contended, Entry, Recorded, ScoreStore
 
 
 async def record(
@@ -22,7 +22,10 @@ async def record(
     if puzzle > puzzle_of(now) + 1:
         raise ApiError(422, "puzzle_in_future", f"Le mot n° {puzzle} n'a pas encore été publié.")
     result = Result(player, puzzle, body.won, body.attempts, body.seconds)
-    outcome, stored = await store.record(result, body.name)
+    try:
+        outcome, stored = await store.record(result, body.name)
+    except Contended:
+        raise ApiError(503, "busy", "Trop d'écritures simultanées pour ce joueur ; réessayez.") from None
     return outcome, ResultOut(**vars(stored), replayed=outcome is Recorded.REPLAY)
 
 

@@ -19,8 +19,9 @@ PuzzleNumber = Annotated[int, Path(ge=1, le=100_000)]
 Limit = Annotated[int, Query(ge=1, le=100, description="How many rows of the top.")]
 
 _AUTH_ERRORS = {
+    400: "invalid_request: the Authorization header is not 'Bearer <token>'.",
     401: "token_required or invalid_token (bad signature, issuer, audience, or expired); see WWW-Authenticate.",
-    403: "insufficient_scope, or not_your_stats.",
+    403: "insufficient_scope, not_your_stats, or not_a_recorder.",
     503: "store_unavailable or auth_unavailable (the provider's keys cannot be fetched); retry shortly.",
 }
 
@@ -29,15 +30,17 @@ _AUTH_ERRORS = {
     "/results/{player}/{puzzle}",
     response_model=ResultOut,
     status_code=201,
-    responses=error_responses(
-        {
-            **_AUTH_ERRORS,
-            200: "The same result was already recorded: the stored record, replayed=true.",
-            409: "result_conflict: another result is stored for this player and puzzle (kept).",
-            422: "invalid_request or puzzle_in_future.",
-        }
-    ),
-    summary="Record a finished game; idempotent on (player, puzzle). Needs scope score:record",
+    responses={
+        200: {"model": ResultOut, "description": "Already recorded: the stored record, with replayed=true."},
+        **error_responses(
+            {
+                **_AUTH_ERRORS,
+                409: "result_conflict: another result is stored for this player and puzzle (kept).",
+                422: "invalid_request or puzzle_in_future.",
+            }
+        ),
+    },
+    summary="Record a finished game; idempotent on (player, puzzle). Needs the game's score:record token",
 )
 async def record_result(
     player: PlayerId,
@@ -49,7 +52,7 @@ async def record_result(
     request: Request,
     response: Response,
 ) -> ResultOut:
-    access.require_scope(caller, access.RECORD)
+    access.require_recorder(caller, request.app.state.settings.recorders)
     outcome, out = await records.record(store, player, puzzle, body, now)
     request.app.state.results_total.labels(outcome.value).inc()
     records.refuse_conflict(outcome, puzzle)
@@ -74,7 +77,7 @@ async def player_stats(player: PlayerId, caller: CallerDep, store: ScoreStoreDep
 @router.get(
     "/leaderboards/daily",
     response_model=DailyBoardOut,
-    responses=error_responses({401: _AUTH_ERRORS[401], 503: _AUTH_ERRORS[503]}),
+    responses=error_responses({k: _AUTH_ERRORS[k] for k in (400, 401, 503)}),
     summary="A puzzle's solvers by attempts then time (today's by default); public, a token adds `me`",
 )
 async def daily_board(
@@ -90,7 +93,7 @@ async def daily_board(
 @router.get(
     "/leaderboards/all-time",
     response_model=AllTimeBoardOut,
-    responses=error_responses({401: _AUTH_ERRORS[401], 503: _AUTH_ERRORS[503]}),
+    responses=error_responses({k: _AUTH_ERRORS[k] for k in (400, 401, 503)}),
     summary="Every player by wins then best streak; public, a token adds `me`",
 )
 async def all_time_board(store: ScoreStoreDep, caller: OptionalCallerDep, limit: Limit = 10) -> AllTimeBoardOut:

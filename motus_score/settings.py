@@ -16,3 +16,10 @@ class ScoreSettings(ServiceSettings):
     # fetch its keys: HAProxy's internal frontend, never the auth replicas directly.
     auth_issuer: str = Field(default="http://127.0.0.1:8080/auth", pattern=r"^https?://[^/]+/auth$")
     peers_url: str = Field(default="http://127.0.0.1:8081", pattern=r"^https?://[^/]+$")
+    # The OAuth clients whose own tokens (client credentials, score:record) may record
+    # results: the game. Comma-separated.
+    recorder_clients: str = Field(default="motus-game", pattern=r"^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$")
+
+    @property
+    def recorders(self) -> frozenset[str]:
+        return frozenset(self.recorder_clients.split(","))

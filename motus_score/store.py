@@ -13,6 +13,14 @@ from redis.exceptions import WatchError
 from motus_score import keys, scoring
 from motus_score.scoring import Result
 
+# One player's results change at most a few times a day: this many lost races in a
+# row means something is wrong, and the caller (the relay) will retry later anyway.
+MAX_WATCH_ATTEMPTS = 20
+
+
+class Contended(Exception):
+    """Too many concurrent writes to one player's results; try again later."""
+
 
 class Recorded(StrEnum):
     CREATED = "created"  # first time this (player, puzzle) is seen
@@ -61,7 +69,7 @@ class ScoreStore:
         """
         key = keys.results(result.player)
         async with self.redis.pipeline(transaction=True) as pipe:
-            while True:
+            for _ in range(MAX_WATCH_ATTEMPTS):
                 try:
                     await pipe.watch(key)
                     stored = await pipe.hgetall(key)
@@ -85,6 +93,7 @@ class ScoreStore:
                     return Recorded.CREATED, result
                 except WatchError:
                     continue
+        raise Contended(result.player)
 
     async def results_of(self, player: str) -> list[Result]:
         stored = await self.redis.hgetall(keys.results(player))

@@ -3,6 +3,7 @@ statistics, leaderboards, and one refusal per token rule."""
 
 from __future__ import annotations
 
+import base64
 import time
 import uuid
 from datetime import UTC, datetime
@@ -187,7 +188,8 @@ def test_tokens_are_checked_signature_issuer_audience_expiry(api, healthy_stack)
         "another audience": forge(stack, claims_now(stack, sub=player, aud=["another-api"])),
         "another issuer": forge(stack, claims_now(stack, sub=player, iss="http://evil.example/auth")),
         "tampered": f"{header}.{payload[:-4]}AAAA.{signature}",
-        "alg none": f"{header}.{payload}.",
+        "alg none": base64.urlsafe_b64encode(b'{"alg":"none","typ":"at+jwt"}').decode().rstrip("=") + f".{payload}.",
+        "an id_token, not an access token": forge(stack, claims_now(stack, sub=player), {"typ": "JWT"}),
     }
     for what, token in cases.items():
         resp = api.get(url, headers=bearer(token) if token else {})
@@ -207,6 +209,9 @@ def test_a_player_reads_only_their_own_statistics_and_cannot_record(api, healthy
     write = _record(api, token, me, _today())
     assert write.status_code == 403 and write.json()["code"] == "insufficient_scope"
     assert 'scope="score:record"' in write.headers["www-authenticate"]
+    # A malformed header is a bad request, not an anonymous one (RFC 6750).
+    bad = api.get(f"/api/score/players/{me}/stats", headers={"Authorization": token})
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_request"
     # And the game's service token records but reads nobody's statistics.
     read = api.get(f"/api/score/players/{me}/stats", headers=bearer(recorder))
     assert read.status_code == 403 and read.json()["code"] == "insufficient_scope"
@@ -223,6 +228,18 @@ def test_leaderboards_are_public_but_a_bad_token_is_still_refused(api):
         assert api.get(f"/api/score/leaderboards/{board}").status_code == 200
         assert api.get(f"/api/score/leaderboards/{board}", headers=bearer("garbage")).status_code == 401
     assert api.get("/api/score/leaderboards/daily", params={"limit": 1000}).status_code == 422
+
+
+def test_only_the_game_clients_own_token_records(api, healthy_stack):
+    stack, player = healthy_stack, _new_player()
+    # score:record in a token that is not the game's own (a user's, or another client's).
+    as_user = forge(stack, claims_now(stack, sub=player, scope="score:record", client_id="motus-game"))
+    other_client = forge(stack, claims_now(stack, sub="motus-cli", scope="score:record", client_id="motus-cli"))
+    for token in (as_user, other_client):
+        resp = _record(api, token, player, _today())
+        assert resp.status_code == 403 and resp.json()["code"] == "not_a_recorder"
+    control = forge(stack, claims_now(stack, sub="motus-game", scope="score:record", client_id="motus-game"))
+    assert _record(api, control, player, _today()).status_code == 201
 
 
 def test_tokens_signed_with_a_rotated_key_are_accepted(api, healthy_stack):

@@ -47,7 +47,7 @@ def forge(stack: Stack, claims: dict, header: dict | None = None) -> str:
     finally:
         client.close()
     key = next(iter(keys))
-    return jwt.encode({"alg": "RS256", "kid": key.kid, **(header or {})}, claims, keys)
+    return jwt.encode({"alg": "RS256", "kid": key.kid, "typ": "at+jwt", **(header or {})}, claims, keys)
 
 
 def bearer(token: str) -> dict[str, str]:

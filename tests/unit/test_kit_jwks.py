@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
 from motus_kit.jwks import KeyCache, KeysUnavailable, token_kid
@@ -100,3 +101,33 @@ def test_no_keys_and_the_provider_down_is_said_clearly():
 def test_token_kid_reads_the_header_or_none():
     assert token_kid(_token(KEY_B)) == "b"
     assert token_kid("garbage") is None
+
+
+def test_a_provider_down_at_start_is_not_asked_again_at_every_request():
+    provider = Provider()
+    provider.down = True
+    cache = _cache(provider, min_refetch=60)
+
+    async def run():
+        for _ in range(10):
+            with pytest.raises(KeysUnavailable):
+                await cache.for_token(_token(KEY_A))
+
+    run_sync(run())
+    assert provider.fetches == 1
+
+
+def test_an_old_copy_is_fetched_again_and_a_withdrawn_key_stops_working():
+    provider = Provider()
+    http = httpx2.AsyncClient(base_url="http://peers", transport=httpx2.MockTransport(provider.handler))
+    cache = KeyCache(http, min_refetch_seconds=0, max_age_seconds=0)
+
+    async def run():
+        await cache.for_token(_token(KEY_A))
+        provider.keys = [KEY_B]  # A withdrawn
+        keys = await cache.for_token(_token(KEY_A))
+        with pytest.raises(JoseError):
+            jwt.decode(_token(KEY_A), keys)
+
+    run_sync(run())
+    assert provider.fetches == 2
