@@ -33,15 +33,23 @@ async def stats(games: GameStore, score: ScoreClient, player: Player, now: datet
     return {**found, "pending": finished_today and found.get("last_puzzle") != puzzle.number}
 
 
-async def leaderboards(score: ScoreClient, player: Player) -> dict[str, dict]:
+async def leaderboards(score: ScoreClient, player: Player) -> dict:
+    """Both tables; `personal` says whether they hold the player's own rows."""
     token = player.data.get("access_token") if player.id else None
     try:
-        return await score.leaderboards(token)
+        return {**await score.leaderboards(token), "personal": token is not None}
     except ScoreRefused:
         # The player's token was refused: the public tables, without the player's rank.
         try:
-            return await score.leaderboards(None)
+            return {**await score.leaderboards(None), "personal": False}
         except (ScoreRefused, ScoreUnavailable):
             raise UNAVAILABLE from None
     except ScoreUnavailable:
         raise UNAVAILABLE from None
+
+
+async def today_status(games: GameStore, player: Player, now: datetime) -> str | None:
+    """playing, won or lost for a logged-in player; None for a visitor."""
+    if not player.id:
+        return None
+    return (await games.load(player.id, current_puzzle(now).number)).status.value

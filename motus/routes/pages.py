@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from motus import scores
-from motus.deps import PlayerDep, ScoreDep
+from motus.deps import GameStoreDep, PlayerDep, ScoreDep
 from motus_kit.errors import ApiError
 
 router = APIRouter(tags=["pages"])
@@ -23,12 +25,13 @@ async def home(request: Request, player: PlayerDep) -> HTMLResponse:
 
 
 @router.get("/classement", response_class=HTMLResponse, summary="Today's and the all-time leaderboards")
-async def leaderboard(request: Request, player: PlayerDep, score: ScoreDep) -> HTMLResponse:
+async def leaderboard(request: Request, player: PlayerDep, score: ScoreDep, games: GameStoreDep) -> HTMLResponse:
     # Public: a visitor who is not logged in sees the tables, without a rank of their own.
     context = {"instance": request.app.state.settings.instance, "logged_in": bool(player.id), "boards": None}
     status = 200
     try:
         context["boards"] = await scores.leaderboards(score, player)
+        context["today_status"] = await scores.today_status(games, player, datetime.now(UTC))
     except ApiError as exc:
         status = exc.status
     page = request.app.state.templates.TemplateResponse(request, "leaderboard.html", context, status_code=status)

@@ -12,7 +12,7 @@ import pytest
 
 import redis
 from motus.keys import OUTBOX, OUTBOX_GROUP, OUTBOX_REFUSED
-from tests.support.players import Player, todays_puzzle, wrong_words
+from tests.support.players import Player, finish_game, todays_puzzle
 from tests.support.tokens import bearer, game_service_token
 from tests.support.waiting import wait_until
 
@@ -28,17 +28,6 @@ def stores(healthy_stack):
     yield game, score
     game.close()
     score.close()
-
-
-def _finish(player: Player, won_in: int | None) -> None:
-    """Plays today's game to its end: won in `won_in` tries, or lost when None."""
-    puzzle = todays_puzzle()
-    tries = won_in or 6
-    words = [*wrong_words(puzzle, tries - 1), puzzle.answer if won_in else wrong_words(puzzle, 6)[5]]
-    for attempt, word in enumerate(words, start=1):
-        resp = player.guess(attempt, word)
-        assert resp.status_code == 200, resp.text
-    assert resp.json()["status"] == ("won" if won_in else "lost")
 
 
 def _user_id(score: redis.Redis, name: str) -> str | None:
@@ -72,7 +61,7 @@ def test_results_wait_while_the_score_tier_is_down_and_arrive_exactly_once(healt
     players = [Player(stack.topology.public_url) for _ in range(4)]
     try:
         for player, won_in in zip(players, (1, 3, 6, None), strict=True):
-            _finish(player, won_in)
+            finish_game(player, won_in)
         # Every finished game waits in the outbox, written with its final state.
         entries = [fields for _, fields in game.xrange(OUTBOX)]
         assert sorted((e["name"], e["won"], e["attempts"]) for e in entries) == sorted(
@@ -117,7 +106,7 @@ def test_a_game_replica_killed_while_holding_results_loses_none_and_counts_none_
         # Finish games until both relays have taken some and cannot deliver them (bounded).
         for _ in range(10):
             players.append(Player(stack.topology.public_url))
-            _finish(players[-1], won_in=2)
+            finish_game(players[-1], won_in=2)
             time.sleep(0.3)
             if holders().get("motus-1", 0) and holders().get("motus-2", 0):
                 break
@@ -153,7 +142,7 @@ def test_acknowledged_results_survive_a_sigkill_of_redis_score(healthy_stack, st
             acknowledged.append(player)
         # And one through the whole path: a game, the outbox, the relay's confirmation.
         with Player(stack.topology.public_url) as player:
-            _finish(player, won_in=4)
+            finish_game(player, won_in=4)
             wait_until(lambda: _recorded(score, [player])[player.name] == 1, timeout=20, what="delivery")
             stack.kill(["redis-score"])  # right after the last acknowledgement
             stack.start(["redis-score"])
@@ -173,6 +162,6 @@ def test_relays_recreate_their_group_when_redis_game_lost_everything(healthy_sta
     stack, (game, score) = healthy_stack, stores
     game.flushall()  # as if redis-game came back empty: the stream and its group are gone
     with Player(stack.topology.public_url) as player:
-        _finish(player, won_in=5)
+        finish_game(player, won_in=5)
         wait_until(lambda: _recorded(score, [player])[player.name] == 1, timeout=20, what="delivery after the loss")
     assert game.xlen(OUTBOX) == 0

@@ -50,3 +50,14 @@ class Player:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def finish_game(player: Player, won_in: int | None) -> None:
+    """Plays today's game to its end: won in `won_in` tries, or lost when None."""
+    puzzle = todays_puzzle()
+    tries = won_in or 6
+    words = [*wrong_words(puzzle, tries - 1), puzzle.answer if won_in else wrong_words(puzzle, 6)[5]]
+    for attempt, word in enumerate(words, start=1):
+        resp = player.guess(attempt, word)
+        assert resp.status_code == 200, resp.text
+    assert resp.json()["status"] == ("won" if won_in else "lost")
