@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 import pytest
 
 import redis
 from motus.keys import OUTBOX, OUTBOX_GROUP, OUTBOX_REFUSED
-from tests.support.players import Player, finish_game, todays_puzzle
+from tests.support.players import Player, finish_game, todays_puzzle, wrong_words
 from tests.support.tokens import bearer, game_service_token
 from tests.support.waiting import wait_until
 
@@ -164,4 +165,29 @@ def test_relays_recreate_their_group_when_redis_game_lost_everything(healthy_sta
     with Player(stack.topology.public_url) as player:
         finish_game(player, won_in=5)
         wait_until(lambda: _recorded(score, [player])[player.name] == 1, timeout=20, what="delivery after the loss")
-    assert game.xlen(OUTBOX) == 0
+    wait_until(lambda: game.xlen(OUTBOX) == 0, timeout=10, what="acknowledged")
+
+
+def test_a_game_replica_killed_in_the_middle_of_live_deliveries(healthy_stack, stores):
+    stack, (game, score) = healthy_stack, stores
+    played_before = _played(score)
+    players = [Player(stack.topology.public_url) for _ in range(10)]
+    try:
+        # Everyone one try short of the end, then the last tries in a burst with the
+        # score tier up: the relays deliver while motus-1 dies under them.
+        puzzle = todays_puzzle()
+        for p in players:
+            assert p.guess(1, wrong_words(puzzle, 1)[0]).status_code == 200
+        with ThreadPoolExecutor(5) as pool:
+            finals = [pool.submit(p.guess, 2, puzzle.answer) for p in players]
+            time.sleep(0.05)
+            stack.kill(["motus-1"])
+            assert [f.result().status_code for f in finals] == [200] * len(players)
+        wait_until(lambda: set(_recorded(score, players).values()) == {1}, timeout=45, what="every result recorded")
+        stack.start(["motus-1"])
+        stack.wait_ready(timeout=30)
+        wait_until(lambda: game.xlen(OUTBOX) == 0, timeout=15, what="outbox emptied")
+        assert _played(score) - played_before == len(players)
+    finally:
+        for p in players:
+            p.close()

@@ -40,7 +40,14 @@ class Player:
         return self.client.get("/api/game/today")
 
     def guess(self, attempt: int, word: str, **extra) -> httpx2.Response:
-        return self.client.post("/api/game/guess", json={"attempt": attempt, "word": word, **extra})
+        body = {"attempt": attempt, "word": word, **extra}
+        try:
+            return self.client.post("/api/game/guess", json=body)
+        except httpx2.RemoteProtocolError:
+            # A kept-alive connection closed at the instant the request went out (seen
+            # when a game replica is SIGKILLed): no response at all, so, as browsers do,
+            # send it once more. Safe because a guess is idempotent per attempt number.
+            return self.client.post("/api/game/guess", json=body)
 
     def close(self) -> None:
         self.client.close()
