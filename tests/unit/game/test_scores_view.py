@@ -1,0 +1,71 @@
+"""The game's statistics view: `pending` while today's result travels through the outbox
+(in-memory stand-ins for the store and the score client: a pure unit test)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from motus import scores
+from motus.game import daily
+from motus.game.rules import Status
+from motus.score_client import ScoreRefused, ScoreUnavailable
+from motus.store import GameState
+from motus_kit.errors import ApiError
+from tests.support.aio import run as run_sync
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+TODAY = daily.today(NOW).number
+
+
+class Games:
+    def __init__(self, status: Status) -> None:
+        self.status = status
+
+    async def load(self, player, puzzle):
+        return GameState((), self.status)
+
+
+class Score:
+    def __init__(self, answer) -> None:
+        self.answer = answer
+        self.asked: list[tuple[str, str]] = []
+
+    async def stats(self, user_id, token):
+        self.asked.append((user_id, token))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+class Player:
+    id = "u:abc"
+    user_id = "abc"
+    data = {"access_token": "player-token"}  # noqa: RUF012
+
+    def require(self) -> str:
+        return self.id
+
+
+@pytest.mark.parametrize(
+    ("status", "last_puzzle", "pending"),
+    [
+        (Status.WON, TODAY - 1, True),  # finished, not recorded yet
+        (Status.LOST, None, True),
+        (Status.WON, TODAY, False),  # recorded
+        (Status.PLAYING, TODAY - 1, False),  # nothing to wait for
+    ],
+)
+def test_pending_while_todays_result_is_on_its_way(status, last_puzzle, pending):
+    score = Score({"played": 1, "last_puzzle": last_puzzle})
+    view = run_sync(scores.stats(Games(status), score, Player(), NOW))
+    assert view["pending"] is pending
+    assert score.asked == [("abc", "player-token")]  # the account's id, with the player's own token
+
+
+@pytest.mark.parametrize(("error", "status"), [(ScoreRefused("403"), 401), (ScoreUnavailable("down"), 503)])
+def test_score_failures_become_clear_errors(error, status):
+    with pytest.raises(ApiError) as raised:
+        run_sync(scores.stats(Games(Status.WON), Score(error), Player(), NOW))
+    assert raised.value.status == status and raised.value.message
