@@ -5,7 +5,9 @@ first, then those a dead replica left, then new ones), PUTs each to the score
 service, and acknowledges an entry only once the score service confirmed it.
 When the score tier is down it waits with exponential backoff and tries again;
 nothing is dropped. A result the score service refuses for good (a conflicting
-record, an invalid field) goes to a separate stream, logged, never retried.
+record, an invalid field) goes to a separate stream, logged, never retried. One
+the score service fails on while it takes the others (a 500 for that entry, say)
+is retried on its own schedule without holding the others back.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import asyncio
 import logging
 import random
 import time
+from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from redis.exceptions import RedisError
@@ -58,7 +61,7 @@ class RelayMetrics:
         )
         self.deliveries = Counter(
             "motus_outbox_deliveries",
-            "Delivery attempts by outcome (created, replay, refused, retry)",
+            "Delivery attempts by outcome (created, replay, refused, failed, retry)",
             ["outcome"],
             registry=registry,
         )
@@ -66,9 +69,19 @@ class RelayMetrics:
 
 class Relay:
     def __init__(
-        self, outbox: Outbox, score: ScoreClient, metrics: RelayMetrics, claim_idle_seconds: float, backoff_cap: float
+        self,
+        outbox: Outbox,
+        score: ScoreClient,
+        metrics: RelayMetrics,
+        claim_idle_seconds: float,
+        backoff_cap: float,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.outbox, self.score, self.metrics = outbox, score, metrics
+        self.outbox, self.score, self.metrics, self.clock = outbox, score, metrics, clock
+        # Entries the score service failed on (not the whole tier): id -> (when to try
+        # again, failures so far). Only a retry schedule: forgetting it (a restart)
+        # just means trying those entries again at once.
+        self._retry_at: dict[str, tuple[float, int]] = {}
         self.claim_idle_seconds = claim_idle_seconds
         # Below the claim delay, so a live relay retrying its own entries keeps them
         # (each retry resets their idle time) and only a dead one's are taken over.
@@ -96,17 +109,22 @@ class Relay:
                 await asyncio.sleep(self.backoff.next_delay())
 
     async def step(self) -> bool:
-        """One batch; False when the score tier could not take it (wait before the next)."""
-        entries = await self.outbox.own_pending(BATCH)
-        if not entries:
-            entries = await self.outbox.claim_stale(self.claim_idle_seconds, BATCH)
-        if not entries:
-            entries = await self.outbox.read_new(BATCH, BLOCK_SECONDS)
-        ok = await self.deliver(entries)
+        """One round; False when the score tier is down (wait before the next)."""
+        # Our own unacknowledged entries first (reading them also keeps them ours), but
+        # only those due: one the score service failed on waits its own backoff, so a
+        # single bad entry never holds back the others.
+        mine = await self.outbox.own_pending(BATCH)
+        self._retry_at = {e.id: self._retry_at[e.id] for e in mine if e.id in self._retry_at}
+        ok = await self.deliver([e for e in mine if self._retry_at.get(e.id, (0, 0))[0] <= self.clock()])
+        if ok:
+            ok = await self.deliver(await self.outbox.claim_stale(self.claim_idle_seconds, BATCH))
+        if ok:
+            ok = await self.deliver(await self.outbox.read_new(BATCH, BLOCK_SECONDS))
         await self.refresh_gauges()
         return ok
 
     async def deliver(self, entries: list[Entry]) -> bool:
+        """False as soon as the score tier is down; an entry-specific failure is set aside."""
         for entry in entries:
             if not entry.fields:  # deleted after another relay delivered it
                 await self.outbox.done(entry)
@@ -116,6 +134,16 @@ class Relay:
             if outcome.delivery is Delivery.RETRY:
                 log.warning("delivery postponed", extra={"entry": entry.id, "reason": outcome.detail})
                 return False
+            if outcome.delivery is Delivery.FAILED:
+                failures = self._retry_at.get(entry.id, (0, 0))[1] + 1
+                wait = min(self.backoff.cap, 2 ** (failures - 1))
+                self._retry_at[entry.id] = (self.clock() + wait, failures)
+                log.error(
+                    "delivery failed, retried later",
+                    extra={"entry": entry.id, "failures": failures, "reason": outcome.detail},
+                )
+                continue
+            self._retry_at.pop(entry.id, None)
             if outcome.delivery is Delivery.REFUSED:
                 log.error("result refused by the score service", extra={"entry": entry.id, "reason": outcome.detail})
                 await self.outbox.refuse(entry, outcome.detail)

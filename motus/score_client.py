@@ -29,7 +29,8 @@ class Delivery(StrEnum):
     CREATED = "created"  # recorded now
     REPLAY = "replay"  # was already recorded: a duplicate, harmless
     REFUSED = "refused"  # refused for good (conflict, invalid): retrying cannot help
-    RETRY = "retry"  # not now (score or auth down, timeout): try again later
+    FAILED = "failed"  # the score service answered, but not for this entry (a 500...): retry it alone later
+    RETRY = "retry"  # the score tier is unreachable (down, timeout, no token): wait, then retry everything
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,10 @@ class ScoreClient:
         # from a misrouted deployment, a 403 from a misconfigured client) waits for a fix.
         if resp.status_code in (400, 409, 422):
             return Outcome(Delivery.REFUSED, f"{resp.status_code}: {resp.text[:300]}")
-        return Outcome(Delivery.RETRY, f"{resp.status_code}: {resp.text[:200]}")
+        # HAProxy with no score replica, or the score store down: the whole tier.
+        if resp.status_code in (429, 502, 503, 504):
+            return Outcome(Delivery.RETRY, f"{resp.status_code}: {resp.text[:200]}")
+        return Outcome(Delivery.FAILED, f"{resp.status_code}: {resp.text[:200]}")
 
     async def _get(self, path: str, token: str | None, params: dict | None = None) -> dict:
         headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -121,3 +121,24 @@ def test_backoff_grows_is_capped_and_resets():
 def test_retries_of_a_live_relay_stay_below_the_takeover_delay():
     relay = Relay(MemoryOutbox([]), ScriptedScore({}), RelayMetrics(CollectorRegistry()), 3, backoff_cap=10)
     assert relay.backoff.cap <= 1
+
+
+def test_an_entry_the_score_service_fails_on_waits_alone_and_holds_nothing_back():
+    now = [0.0]
+    outbox = MemoryOutbox([_entry(1, "bad"), _entry(2, "good")])
+    score = ScriptedScore({"bad": [Delivery.FAILED, Delivery.FAILED, Delivery.CREATED], "good": [Delivery.CREATED]})
+    relay = Relay(outbox, score, RelayMetrics(CollectorRegistry()), 30, backoff_cap=10, clock=lambda: now[0])
+    assert run_sync(relay.step()) is True
+    assert outbox.done_ids == [_entry(2, "good").id]  # the good one went through
+    outbox.new.append(_entry(3, "later"))
+    score.answers["later"] = [Delivery.CREATED]
+    assert run_sync(relay.step()) is True  # "bad" is not due yet; new entries still flow
+    assert score.calls == ["bad", "good", "later"]
+    now[0] = 1.5  # its first wait (1 s) is over: tried again, fails again, waits 2 s
+    run_sync(relay.step())
+    now[0] = 2.5
+    run_sync(relay.step())
+    assert score.calls.count("bad") == 2
+    now[0] = 4.0
+    run_sync(relay.step())
+    assert score.calls.count("bad") == 3 and outbox.done_ids[-1] == _entry(1, "bad").id and not outbox.mine
