@@ -3,6 +3,7 @@ the score service on the player's behalf. No web framework here."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from motus.deps import Player
@@ -20,9 +21,11 @@ UNAVAILABLE = ApiError(
 async def stats(games: GameStore, score: ScoreClient, player: Player, now: datetime) -> dict:
     player_id = player.require()
     puzzle = current_puzzle(now)
-    state = await games.load(player_id, puzzle.number)
     try:
-        found = await score.stats(player.user_id, player.data.get("access_token", ""))
+        state, found = await asyncio.gather(
+            games.load(player_id, puzzle.number),
+            score.stats(player.user_id, player.data.get("access_token", "")),
+        )
     except ScoreRefused:
         raise ApiError(401, "login_required", "Reconnectez-vous pour voir vos statistiques.") from None
     except ScoreUnavailable:

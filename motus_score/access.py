@@ -51,9 +51,13 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-async def authenticate(token: str | None, keys: KeyCache, issuer: str) -> Caller:
-    if token is None:
+def required(caller: Caller | None) -> Caller:
+    if caller is None:
         raise _unauthorized("token_required", "Un jeton d'accès est nécessaire (Authorization: Bearer …).")
+    return caller
+
+
+async def authenticate(token: str, keys: KeyCache, issuer: str) -> Caller:
     try:
         key_set = await keys.for_token(token)
     except KeysUnavailable:

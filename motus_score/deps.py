@@ -17,11 +17,6 @@ def _store(redis: RedisDep) -> ScoreStore:
     return ScoreStore(redis)
 
 
-async def _caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
-    state = request.app.state
-    return await access.authenticate(access.bearer_token(authorization), state.keys, state.settings.auth_issuer)
-
-
 async def _optional_caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller | None:
     # Leaderboards are public; a token, when sent, adds the caller's own row. A bad
     # token is still refused (RFC 6750): silently ignoring it would hide the mistake.
@@ -30,6 +25,10 @@ async def _optional_caller(request: Request, authorization: Annotated[str | None
         return None
     state = request.app.state
     return await access.authenticate(token, state.keys, state.settings.auth_issuer)
+
+
+async def _caller(caller: Annotated[Caller | None, Depends(_optional_caller)]) -> Caller:
+    return access.required(caller)
 
 
 def _now() -> datetime:

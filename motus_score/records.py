@@ -4,6 +4,7 @@ ApiError into HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from motus_kit.errors import ApiError
@@ -44,12 +45,11 @@ def require_self(caller: Caller, player: str) -> None:
 
 
 async def stats(store: ScoreStore, player: str, now: datetime) -> StatsOut:
-    results = await store.results_of(player)
-    s = scoring.stats(results, today=puzzle_of(now))
+    results, today = await store.results_of(player), puzzle_of(now)
     return StatsOut(
         player=player,
-        **vars(s),
-        today=puzzle_of(now),
+        **vars(scoring.stats(results, today=today)),
+        today=today,
         last_puzzle=max((r.puzzle for r in results), default=None),
     )
 
@@ -67,22 +67,27 @@ def _all_time_row(entry: Entry) -> AllTimeRow:
 async def daily_board(store: ScoreStore, puzzle: int | None, limit: int, caller: Caller | None, now: datetime):
     puzzle = puzzle_of(now) if puzzle is None else puzzle
     board = keys.daily(puzzle)
-    played, solved = await store.puzzle_counts(puzzle)
-    me = await store.standing(board, caller.subject) if caller else None
+    (played, solved), top, me = await asyncio.gather(
+        store.puzzle_counts(puzzle), store.top(board, limit), _standing(store, board, caller)
+    )
     return DailyBoardOut(
         puzzle=puzzle,
         played=played,
         solved=solved,
-        top=[_daily_row(e) for e in await store.top(board, limit)],
+        top=[_daily_row(e) for e in top],
         me=_daily_row(me) if me else None,
     )
 
 
 async def all_time_board(store: ScoreStore, limit: int, caller: Caller | None) -> AllTimeBoardOut:
     board = keys.all_time()
-    me = await store.standing(board, caller.subject) if caller else None
+    players, top, me = await asyncio.gather(store.size(board), store.top(board, limit), _standing(store, board, caller))
     return AllTimeBoardOut(
-        players=await store.size(board),
-        top=[_all_time_row(e) for e in await store.top(board, limit)],
+        players=players,
+        top=[_all_time_row(e) for e in top],
         me=_all_time_row(me) if me else None,
     )
+
+
+async def _standing(store: ScoreStore, board: str, caller: Caller | None) -> Entry | None:
+    return await store.standing(board, caller.subject) if caller else None

@@ -8,16 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from motus.game import rules
+from tests.support.browser import type_word
 from tests.support.players import todays_puzzle, wrong_words
 
 pytestmark = pytest.mark.integration
-
-
-def _type(page, word: str) -> None:
-    # The first letter is given: typing starts at the second one.
-    for letter in word[1:].upper():
-        page.click(f'.key[data-key="{letter}"]')
-    page.click('.key[data-key="ENTER"]')
 
 
 def _row_marks(page, row: int) -> list[str]:
@@ -35,7 +29,7 @@ def test_play_a_whole_game_by_clicking(new_page, artifacts):
     assert page.inner_text('.row[data-row="0"] .tile >> nth=0') == puzzle.first_letter.upper()
 
     # A refused word: the row shakes, a message says why, no try is spent.
-    _type(page, puzzle.first_letter + "z" * (puzzle.length - 1))
+    type_word(page, puzzle.first_letter + "z" * (puzzle.length - 1))
     page.wait_for_selector(".row.current.shake")
     assert page.inner_text("#toast") == "Ce mot n'est pas dans notre dictionnaire."
     for _ in range(puzzle.length):
@@ -43,7 +37,7 @@ def test_play_a_whole_game_by_clicking(new_page, artifacts):
 
     # A wrong word: tiles coloured as the rules say; keys coloured too.
     [wrong] = wrong_words(puzzle, 1)
-    _type(page, wrong)
+    type_word(page, wrong)
     expected = [m.value for m in rules.mark(wrong, puzzle.answer)]
     page.wait_for_selector('.row[data-row="1"].current')
     assert _row_marks(page, 0) == expected
@@ -53,7 +47,7 @@ def test_play_a_whole_game_by_clicking(new_page, artifacts):
     page.screenshot(path=str(artifacts / "game-light-playing.png"))
 
     # The answer: the end panel shows it, the share text and a countdown.
-    _type(page, puzzle.answer)
+    type_word(page, puzzle.answer)
     page.wait_for_selector("dialog#stats[open]")
     assert _row_marks(page, 1) == ["correct"] * puzzle.length
     assert page.inner_text("#end-answer") == puzzle.answer.upper()
@@ -111,7 +105,7 @@ def test_screenshots_of_each_mode(new_page, artifacts, name, width, theme, contr
     assert page.evaluate("document.documentElement.dataset.theme") == theme
     assert page.evaluate("document.documentElement.dataset.contrast") == contrast
     for row, word in enumerate(wrong_words(puzzle, 2), start=1):
-        _type(page, word)
+        type_word(page, word)
         page.wait_for_selector(f'.row[data-row="{row}"].current')
     # Nothing overflows the viewport, even ten letters on a 360 px phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -156,7 +150,7 @@ def test_a_device_clock_hours_ahead_counts_down_on_the_server_clock(new_page):
     page.on("request", lambda r: todays.append(r.url) if "/api/game/today" in r.url else None)
     page.goto("/")
     page.wait_for_selector(".row.current")
-    _type(page, puzzle.answer)
+    type_word(page, puzzle.answer)
     page.wait_for_selector("dialog#stats[open]")
     page.wait_for_timeout(3000)
     # No reload loop: the page asked for today's game once, and counts down from the

@@ -6,15 +6,10 @@ import pytest
 
 from motus.game import rules
 from tests.support.accounts import PASSWORD, new_username
+from tests.support.browser import type_word
 from tests.support.players import todays_puzzle, wrong_words
 
 pytestmark = pytest.mark.integration
-
-
-def _type(page, word: str) -> None:
-    for letter in word[1:].upper():
-        page.click(f'.key[data-key="{letter}"]')
-    page.click('.key[data-key="ENTER"]')
 
 
 def test_register_play_logout_login_and_find_the_game(new_page, artifacts):
@@ -36,7 +31,7 @@ def test_register_play_logout_login_and_find_the_game(new_page, artifacts):
     # Back in the game, logged in, through the authorization code flow.
     page.wait_for_selector(".row.current")
     assert page.inner_text('[data-testid="player-name"]') == name
-    _type(page, wrong)
+    type_word(page, wrong)
     page.wait_for_selector('.row[data-row="1"].current')
     expected = [m.value for m in rules.mark(wrong, puzzle.answer)]
     marks = page.eval_on_selector_all('.row[data-row="0"] .tile', "ts => ts.map(t => t.dataset.mark)")

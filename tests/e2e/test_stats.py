@@ -7,16 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import type_word
 from tests.support.players import todays_puzzle, wrong_words
 
 pytestmark = pytest.mark.integration
-
-
-def _type(page, word: str) -> None:
-    # The first letter is given: typing starts at the second one.
-    for letter in word[1:].upper():
-        page.click(f'.key[data-key="{letter}"]')
-    page.click('.key[data-key="ENTER"]')
 
 
 def _win_in_two(page) -> None:
@@ -24,9 +18,9 @@ def _win_in_two(page) -> None:
     [wrong] = wrong_words(puzzle, 1)
     page.goto("/")
     page.wait_for_selector(".row.current")
-    _type(page, wrong)
+    type_word(page, wrong)
     page.wait_for_selector('.row[data-row="1"].current')
-    _type(page, puzzle.answer)
+    type_word(page, puzzle.answer)
 
 
 def _bar(page, key: str):

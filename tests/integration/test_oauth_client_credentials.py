@@ -9,6 +9,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from tests.support.oauth import AuthRequest, authorize, code_from, signed_in_browser, userinfo
+from tests.support.tokens import request_service_token as _service_token
 
 pytestmark = pytest.mark.integration
 
@@ -23,10 +24,6 @@ def base(healthy_stack) -> str:
 @pytest.fixture
 def game_auth(healthy_stack) -> tuple[str, str]:
     return GAME, healthy_stack.topology.secrets["AUTH_CLIENT_SECRET_MOTUS_GAME"]
-
-
-def _service_token(base: str, auth, **form) -> httpx2.Response:
-    return httpx2.post(f"{base}/auth/token", data={"grant_type": "client_credentials", **form}, auth=auth, timeout=10)
 
 
 def _verified_claims(base: str, token: str) -> dict:

@@ -15,11 +15,16 @@ from motus_auth.oauth import signing_keys
 from motus_stack.stack import Stack
 
 
+def request_service_token(base_url: str, auth: tuple[str, str] | None, **form) -> httpx2.Response:
+    """A client-credentials request to the provider's token endpoint, as a client sends it."""
+    data = {"grant_type": "client_credentials", **form}
+    return httpx2.post(f"{base_url}/auth/token", data=data, auth=auth, timeout=10)
+
+
 def game_service_token(stack: Stack, scope: str | None = None) -> str:
     """The game's client-credentials token (scope score:record)."""
-    secret = stack.topology.secrets["AUTH_CLIENT_SECRET_MOTUS_GAME"]
-    form = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
-    resp = httpx2.post(f"{stack.topology.public_url}/auth/token", data=form, auth=("motus-game", secret), timeout=10)
+    auth = ("motus-game", stack.topology.secrets["AUTH_CLIENT_SECRET_MOTUS_GAME"])
+    resp = request_service_token(stack.topology.public_url, auth, **({"scope": scope} if scope else {}))
     assert resp.status_code == 200, resp.text
     return resp.json()["access_token"]
 
