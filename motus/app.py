@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,11 +14,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from motus import relay
+from motus.game import daily
+from motus.metrics import GameMetrics, refresh_today
 from motus.oidc import Provider
 from motus.outbox import Outbox
 from motus.routes import api, login, pages
 from motus.score_client import ScoreClient, ServiceToken
 from motus.settings import GameSettings
+from motus.store import GameStore
 from motus_kit.about import about_router
 from motus_kit.peers import create_peer_client
 from motus_kit.redis_store import create_redis
@@ -48,13 +52,18 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
                 ).run(),
                 name="outbox-relay",
             )
+            figures = asyncio.create_task(
+                refresh_today(app.state.game_metrics, lambda: _today_figures(GameStore(app.state.redis))),
+                name="today-figures",
+            )
             try:
                 yield
             finally:
                 # An entry being delivered stays unacknowledged: delivered again later, harmlessly.
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                for background in (task, figures):
+                    background.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await background
                 await relay_redis.aclose()
 
     app = build_service(
@@ -66,7 +75,16 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
         resources=peers,
     )
     app.state.relay_metrics = relay.RelayMetrics(app.state.metrics_registry)
+    app.state.game_metrics = GameMetrics(app.state.metrics_registry)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     # Served by the service itself (no CDN): the page works on a closed network.
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
+
+
+async def _today_figures(games: GameStore) -> tuple[int, dict[str, int]]:
+    try:
+        puzzle = daily.today(datetime.now(UTC))
+    except daily.NoPuzzle:
+        return 0, {}  # before the launch or after the schedule: nothing is played
+    return puzzle.number, await games.day_figures(puzzle.number)

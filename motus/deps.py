@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from motus import session
+from motus.metrics import GameMetrics
 from motus.oidc import LoginFailed, Provider, ProviderUnavailable
 from motus.score_client import ScoreClient
 from motus.settings import GameSettings
@@ -115,9 +116,14 @@ def _provider(request: Request) -> Provider:
     return request.app.state.provider
 
 
+def _metrics(request: Request) -> GameMetrics:
+    return request.app.state.game_metrics
+
+
 PlayerDep = Annotated[Player, Depends(_player)]
 GameStoreDep = Annotated[GameStore, Depends(_games)]
 LoginStoreDep = Annotated[LoginStore, Depends(_logins)]
 SessionStoreDep = Annotated[SessionStore, Depends(_sessions)]
 ProviderDep = Annotated[Provider, Depends(_provider)]
 ScoreDep = Annotated[ScoreClient, Depends(_score)]
+GameMetricsDep = Annotated[GameMetrics, Depends(_metrics)]

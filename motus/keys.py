@@ -24,6 +24,12 @@ def game(player: str, puzzle: int) -> str:
     return f"{PREFIX}:game:{player}:{puzzle}"
 
 
+def day_figures(puzzle: int) -> str:
+    # Per puzzle, for the operators' gauges: players who played a try, games won in N
+    # tries or lost. Small (at most eight fields); kept as long as the games themselves.
+    return f"{PREFIX}:day:{puzzle}"
+
+
 # A login under way: the state, nonce and PKCE verifier between the redirect to the
 # provider and the callback. Ten minutes to type a password; used once.
 LOGIN_TTL_SECONDS = 10 * 60

@@ -11,6 +11,7 @@ from motus.deps import Player
 from motus.game import daily, rules
 from motus.game.rules import Attempt, Status
 from motus.game.words import allowed_words
+from motus.metrics import GameMetrics
 from motus.schemas import AttemptOut, GameOut, GuessOut
 from motus.store import GameState, GameStore, Outcome
 from motus_kit.errors import ApiError
@@ -58,14 +59,22 @@ _CONFLICTS = {
 
 
 async def guess(
-    store: GameStore, player: Player, number: int, raw_word: str, puzzle_seen: int | None, now: datetime
+    store: GameStore,
+    player: Player,
+    number: int,
+    raw_word: str,
+    puzzle_seen: int | None,
+    now: datetime,
+    metrics: GameMetrics,
 ) -> GuessOut:
     player.require()
     puzzle = current_puzzle(now)
     if puzzle_seen is not None and puzzle_seen != puzzle.number:
+        metrics.conflict("puzzle_changed")
         raise ApiError(409, "puzzle_changed", "Un nouveau mot du jour est arrivé. Rechargez la page.")
     checked = rules.check_guess(raw_word, puzzle.answer, allowed_words())
     if isinstance(checked, rules.Refusal):
+        metrics.refused(checked.value)
         raise ApiError(422, checked.value, checked.message(puzzle.length, puzzle.first_letter))
     attempt = Attempt(checked, rules.mark(checked, puzzle.answer))
     # The store records it (with this status) only if it is the next try, atomically.
@@ -73,5 +82,9 @@ async def guess(
     outcome, state = await store.apply_guess(player, puzzle.number, number, attempt, status)
     if outcome in _CONFLICTS:
         code, message = _CONFLICTS[outcome]
+        metrics.conflict(code)
         raise ApiError(409, code, message)
+    metrics.accepted(replayed=outcome is Outcome.REPLAY)
+    if outcome is Outcome.APPLIED and state.status is not Status.PLAYING:
+        metrics.game_over(state.status, len(state.attempts))
     return GuessOut(**view(puzzle, state, now), replayed=outcome is Outcome.REPLAY)

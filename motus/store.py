@@ -19,8 +19,10 @@ from motus.game.rules import Attempt, Mark, Status
 # so a crash can lose neither one without the other (transactional outbox).
 # Times come from Redis's clock (TIME), one clock for both replicas: a game started
 # on one and finished on the other cannot take a negative time.
-# KEYS[1] game, KEYS[2] outbox stream. ARGV: attempt number, word, marks (JSON),
-# status after, ttl, player, name, puzzle.
+# The day's figures for operators (players who started, games won in N / lost) are
+# counted here too: exactly once per player and game, whichever replica served them.
+# KEYS[1] game, KEYS[2] outbox stream, KEYS[3] the day's figures. ARGV: attempt
+# number, word, marks (JSON), status after, ttl, player, name, puzzle.
 _APPLY_GUESS = """
 local raw = redis.call('GET', KEYS[1])
 local state
@@ -35,13 +37,18 @@ if state.status ~= 'playing' then return {'finished', raw} end
 if n ~= count + 1 then return {'out_of_order', raw or ''} end
 local clock = redis.call('TIME')
 local now = tonumber(clock[1])
-if count == 0 then state.started = now end
+if count == 0 then
+  state.started = now
+  redis.call('HINCRBY', KEYS[3], 'players', 1)
+  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[5]))
+end
 state.attempts[count + 1] = {word = ARGV[2], marks = cjson.decode(ARGV[3])}
 state.status = ARGV[4]
 if state.status ~= 'playing' then
   state.finished = now
   local won = '0'
   if state.status == 'won' then won = '1' end
+  redis.call('HINCRBY', KEYS[3], state.status .. ':' .. tostring(count + 1), 1)
   redis.call('XADD', KEYS[2], '*',
     'player', ARGV[6], 'name', ARGV[7], 'puzzle', ARGV[8], 'won', won,
     'attempts', tostring(count + 1), 'seconds', tostring(math.max(0, now - (state.started or now))),
@@ -95,7 +102,7 @@ class GameStore:
         self, player: Player, puzzle: int, number: int, attempt: Attempt, status: Status
     ) -> tuple[Outcome, GameState]:
         outcome, raw = await self._apply_guess(
-            keys=[keys.game(player.id, puzzle), keys.OUTBOX],
+            keys=[keys.game(player.id, puzzle), keys.OUTBOX, keys.day_figures(puzzle)],
             args=[
                 number,
                 attempt.word,
@@ -108,6 +115,10 @@ class GameStore:
             ],
         )
         return Outcome(outcome), GameState.from_json(raw or None)
+
+    async def day_figures(self, puzzle: int) -> dict[str, int]:
+        """The puzzle's counters kept by the guess script: players, won:N, lost:6."""
+        return {field: int(value) for field, value in (await self.redis.hgetall(keys.day_figures(puzzle))).items()}
 
 
 class SessionStore:

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 import redis
+from motus_auth.metrics import AuthMetrics
 from motus_auth.oauth import clients, signing_keys
 from motus_auth.oauth.server import MotusAuthorizationServer
 from motus_auth.oauth.signing_keys import SigningKeys
@@ -43,7 +44,9 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
         )
         if settings.signing_key_file:
             signing_keys.install(sync_redis, settings.signing_key_file.read_bytes())
-        app.state.oauth = MotusAuthorizationServer(settings.issuer, known_clients, sync_redis, SigningKeys(sync_redis))
+        app.state.oauth = MotusAuthorizationServer(
+            settings.issuer, known_clients, sync_redis, SigningKeys(sync_redis), app.state.auth_metrics
+        )
         try:
             yield
         finally:
@@ -57,6 +60,7 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
         routers=[accounts.router, oauth.router, about_router(PREFIX)],
         resources=oauth_server,
     )
+    app.state.auth_metrics = AuthMetrics(app.state.metrics_registry)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

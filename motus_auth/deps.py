@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from motus_auth.metrics import AuthMetrics
 from motus_auth.settings import AuthSettings
 from motus_auth.store import Accounts, LoginFailures, ProviderSessions
 from motus_kit.deps import RedisDep
@@ -27,7 +28,12 @@ def _failures(redis: RedisDep, request: Request) -> LoginFailures:
     return LoginFailures(redis, request.app.state.settings.login_lock_seconds)
 
 
+def _metrics(request: Request) -> AuthMetrics:
+    return request.app.state.auth_metrics
+
+
 AuthSettingsDep = Annotated[AuthSettings, Depends(_settings)]
 AccountsDep = Annotated[Accounts, Depends(_accounts)]
 SessionsDep = Annotated[ProviderSessions, Depends(_sessions)]
 FailuresDep = Annotated[LoginFailures, Depends(_failures)]
+AuthMetricsDep = Annotated[AuthMetrics, Depends(_metrics)]

@@ -36,8 +36,9 @@ _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # Every body this platform accepts (a guess, a login form, a token request) is a few
 # hundred bytes; anything much bigger is refused before it is read into memory.
 MAX_BODY_BYTES = 64 * 1024
-# Probes run twice a second per replica; logged only when they fail.
-_PROBE_SUFFIXES = ("/healthz", "/readyz")
+# Probes run twice a second per replica and Prometheus scrapes every few seconds:
+# logged only when they fail.
+_PROBE_SUFFIXES = ("/healthz", "/readyz", "/metrics")
 
 
 class _BodyTooLarge(Exception):

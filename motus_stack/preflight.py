@@ -9,17 +9,39 @@ INSTALL_HINT = (
     "On Debian or Ubuntu: sudo apt-get install -y haproxy redis-server\n"
     "(or run `make up`, which installs what is missing and starts the stack)."
 )
+MONITORING_HINT = (
+    "On Debian or Ubuntu: sudo apt-get install -y prometheus prometheus-redis-exporter\n"
+    "(or run `make up-monitoring`, which installs what is missing and starts the stack with them)."
+)
+# Debian names the exporter prometheus-redis-exporter; upstream's binary is redis_exporter.
+_ALTERNATIVES = {"prometheus-redis-exporter": ("prometheus-redis-exporter", "redis_exporter")}
 
 
 class PreflightError(RuntimeError):
     """A reason the stack cannot start, worded for the person who ran the command."""
 
 
-def find_programs() -> dict[str, str]:
-    found = {name: shutil.which(name) for name in ("haproxy", "redis-server")}
+def _which(name: str) -> str | None:
+    for candidate in _ALTERNATIVES.get(name, (name,)):
+        path = shutil.which(candidate)
+        if path:
+            return path
+    return None
+
+
+def find_programs(monitoring: bool = False) -> dict[str, str]:
+    found = {name: _which(name) for name in ("haproxy", "redis-server")}
     missing = [name for name, path in found.items() if path is None]
     if missing:
         raise PreflightError(f"{' and '.join(missing)} not found on PATH.\n{INSTALL_HINT}")
+    if monitoring:
+        extra = {name: _which(name) for name in ("prometheus", "prometheus-redis-exporter")}
+        missing = [name for name, path in extra.items() if path is None]
+        if missing:
+            raise PreflightError(
+                f"{' and '.join(missing)} not found on PATH (needed by --monitoring).\n{MONITORING_HINT}"
+            )
+        found.update(extra)
     return {name: path for name, path in found.items() if path}
 
 

@@ -14,22 +14,24 @@ import secrets
 import subprocess
 import sys
 import time
+import urllib.request
 import xmlrpc.client
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from motus_stack import haproxy_stats, logfiles, preflight, processes, supervisor_conf
+from motus_stack import haproxy_stats, logfiles, preflight, processes, prometheus_conf, supervisor_conf
 from motus_stack.control import Supervisor
 from motus_stack.topology import (
     HAPROXY_NAME,
+    MONITORING_NAMES,
+    PROMETHEUS_NAME,
     REDIS_NAMES,
     REPO_ROOT,
     SECRET_NAMES,
     SERVICES,
     Ports,
     Topology,
-    process_names,
 )
 
 DEFAULT_STATE_DIR = REPO_ROOT / ".motus-stack"
@@ -62,6 +64,8 @@ class Stack:
         example_public_client: bool = False,
         outbox_claim_idle_seconds: float | None = None,
         relay_backoff_cap_seconds: float | None = None,
+        monitoring: bool | None = None,
+        scrape_interval_seconds: float = 10.0,
     ) -> None:
         self.state_dir = Path(state_dir or os.environ.get("MOTUS_STACK_STATE_DIR") or DEFAULT_STATE_DIR).resolve()
         saved = self._saved_settings()
@@ -70,6 +74,9 @@ class Stack:
             base_port = int(env_base) if env_base else saved.get("base_port")
         self.saved_base_port = saved.get("base_port")
         self.base_port = base_port
+        # Remembered like the base port: `status` or `stop prometheus` after `up --monitoring`.
+        if monitoring is None:
+            monitoring = bool(saved.get("monitoring", False))
         self.topology = Topology(
             self.state_dir,
             Ports.from_base(base_port),
@@ -78,6 +85,8 @@ class Stack:
             example_public_client=example_public_client,
             outbox_claim_idle_seconds=outbox_claim_idle_seconds,
             relay_backoff_cap_seconds=relay_backoff_cap_seconds,
+            monitoring=monitoring,
+            scrape_interval_seconds=scrape_interval_seconds,
         )
         self.supervisor = Supervisor(self.state_dir / "supervisor.sock")
 
@@ -126,17 +135,21 @@ class Stack:
                 "See it with `motus-stack status`, or stop it with `motus-stack down`."
             )
         self._reap_orphans()
-        programs = preflight.find_programs()
+        programs = preflight.find_programs(self.topology.monitoring)
         if len(str(self.supervisor.socket_path)) > _MAX_SOCKET_PATH:
             raise StackError(
                 f"state directory path too long for a unix socket: {self.state_dir} (use a shorter --state-dir)"
             )
         preflight.check_ports(self.topology.host, self.topology.ports.by_name)
         self.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for sub in ("logs", *(f"data/{n}" for n in REDIS_NAMES)):
+        for sub in ("logs", *(f"data/{n}" for n in (*REDIS_NAMES, PROMETHEUS_NAME))):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
         self.supervisor.socket_path.unlink(missing_ok=True)  # left by a crashed supervisord
-        self._settings_file.write_text(json.dumps({"base_port": self.base_port}))
+        self._settings_file.write_text(
+            json.dumps({"base_port": self.base_port, "monitoring": self.topology.monitoring})
+        )
+        if self.topology.monitoring:
+            self.topology.prometheus_config_file.write_text(prometheus_conf.render(self.topology))
         self.saved_base_port = self.base_port
         self.topology = dataclasses.replace(self.topology, secrets=self._secrets())
         self.topology.clients_file.write_text(json.dumps(self.topology.clients_config(), indent=2))
@@ -155,7 +168,7 @@ class Stack:
         if result.returncode != 0:
             raise StackError(f"supervisord did not start:\n{result.stdout}{result.stderr}")
         try:
-            self._wait_running([n for n in process_names() if n != HAPROXY_NAME], timeout)
+            self._wait_running([n for n in self.topology.process_names() if n != HAPROXY_NAME], timeout)
             self.start([HAPROXY_NAME])
             self.wait_ready(timeout)
         except StackError:
@@ -177,7 +190,17 @@ class Stack:
             return ["supervisord"]
         rows = self.status()
         self._fail_if_dead({row.name: row.state for row in rows})
-        return [s.name for s in rows if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")]
+        waiting = [s.name for s in rows if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")]
+        if self.topology.monitoring and PROMETHEUS_NAME not in waiting and not self._prometheus_ready():
+            waiting.append(PROMETHEUS_NAME)
+        return waiting
+
+    def _prometheus_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.topology.prometheus_url + "/-/ready", timeout=2) as resp:
+                return resp.status == 200
+        except OSError:
+            return False
 
     def _wait_running(self, names: list[str], timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -198,7 +221,7 @@ class Stack:
     def _log_tails(self, names: Iterable[str], lines: int = 8) -> str:
         out = []
         for name in names:
-            if name not in process_names():
+            if name not in self.topology.process_names():
                 continue
             tail = self.tail(name, lines)
             out.append(f"--- last lines of {name} ({self.log_path(name)}):\n" + "\n".join(tail))
@@ -226,9 +249,12 @@ class Stack:
     def _stop_in_layers(self) -> None:
         # supervisord's own shutdown stops one program at a time, and each replica
         # drains for 1.5 s. The gateway goes first, so no request can arrive after
-        # it; then the six replicas drain side by side; then the three stores.
+        # it; then the six replicas drain side by side; then the three stores. The
+        # monitoring processes (if any) go with the gateway: nothing left to watch.
         self.supervisor.stop(HAPROXY_NAME)
-        for layer in ([name for svc in SERVICES for name in svc.replicas], list(REDIS_NAMES)):
+        monitoring = [n for n in MONITORING_NAMES if n in self.topology.process_names()]
+        replicas = [name for svc in SERVICES for name in svc.replicas]
+        for layer in (monitoring, replicas, list(REDIS_NAMES)):
             for name in layer:
                 with contextlib.suppress(xmlrpc.client.Fault):  # NOT_RUNNING
                     self.supervisor.stop(name, wait=False)
@@ -261,9 +287,14 @@ class Stack:
 
     # --- one process at a time --------------------------------------------------
     def _check_names(self, names: Iterable[str]) -> None:
-        known = process_names()
+        known = self.topology.process_names()
         unknown = [n for n in names if n not in known]
         if unknown:
+            if set(unknown) <= set(MONITORING_NAMES):
+                raise StackError(
+                    f"{', '.join(unknown)}: this stack runs without monitoring. "
+                    "Start it with `motus-stack up --monitoring` to have them."
+                )
             raise StackError(f"unknown name(s): {', '.join(unknown)}. Known: {' '.join(known)}")
 
     def _require_running(self) -> None:

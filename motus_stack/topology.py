@@ -13,6 +13,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HAPROXY_CFG = REPO_ROOT / "haproxy" / "haproxy.cfg"
 REDIS_CONF_DIR = REPO_ROOT / "redis"
+# The alert and recording rules compose mounts into Prometheus; the local one reads them in place.
+PROMETHEUS_RULES_DIR = REPO_ROOT / "prometheus" / "rules"
 
 # Default ports when no base port is given: the ones the README and compose use.
 DEFAULT_PUBLIC_PORT = 8080
@@ -33,6 +35,11 @@ _OFFSETS = {
     "redis-game": 21,
     "redis-score": 22,
     "redis-auth": 23,
+    # With --monitoring only.
+    "prometheus": 3,
+    "redis-game-exporter": 24,
+    "redis-score-exporter": 25,
+    "redis-auth-exporter": 26,
 }
 # Ports used with the default layout (base 8080): services on 81xx, Redis on 63xx so
 # they never collide with a system Redis on 6379.
@@ -49,6 +56,12 @@ _DEFAULT_PORTS = {
     "redis-game": 6391,
     "redis-score": 6392,
     "redis-auth": 6393,
+    # Not 9090 and 9121: installing Debian's prometheus and prometheus-redis-exporter
+    # packages starts system-wide ones there on a machine with systemd.
+    "prometheus": 9095,
+    "redis-game-exporter": 9131,
+    "redis-score-exporter": 9132,
+    "redis-auth-exporter": 9133,
 }
 PORT_SPAN = max(_OFFSETS.values()) + 1
 
@@ -75,6 +88,10 @@ SERVICES = (
 )
 REDIS_NAMES = ("redis-game", "redis-score", "redis-auth")
 HAPROXY_NAME = "haproxy"
+PROMETHEUS_NAME = "prometheus"
+# One exporter per store, as in compose: the store's name is its `instance` label.
+EXPORTERS = {f"{name}-exporter": name for name in REDIS_NAMES}
+MONITORING_NAMES = (*EXPORTERS, PROMETHEUS_NAME)
 
 
 def haproxy_addr_var(replica: str) -> str:
@@ -85,7 +102,7 @@ def haproxy_addr_var(replica: str) -> str:
 @dataclass(frozen=True)
 class Process:
     name: str
-    kind: str  # "service", "redis" or "haproxy"
+    kind: str  # "service", "redis", "haproxy", "exporter" or "prometheus"
     port: int
     command: tuple[str, ...]
     env: dict[str, str] = field(default_factory=dict)
@@ -131,6 +148,10 @@ class Topology:
     # None keeps the service's defaults. Tests shorten them to see a takeover quickly.
     outbox_claim_idle_seconds: float | None = None
     relay_backoff_cap_seconds: float | None = None
+    # Prometheus and the Redis exporters (`motus-stack up --monitoring`). The scrape
+    # and rule-evaluation interval is the compose one unless a test shortens it.
+    monitoring: bool = False
+    scrape_interval_seconds: float = 10.0
 
     @property
     def public_url(self) -> str:
@@ -143,6 +164,20 @@ class Topology:
     @property
     def stats_url(self) -> str:
         return f"http://{self.host}:{self.ports.stats}"
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://{self.host}:{self.ports.by_name[PROMETHEUS_NAME]}"
+
+    @property
+    def prometheus_config_file(self) -> Path:
+        return self.state_dir / "prometheus.yml"
+
+    def address(self, name: str) -> str:
+        return f"{self.host}:{self.ports.by_name[name]}"
+
+    def process_names(self) -> list[str]:
+        return process_names(self.monitoring)
 
     def redis_url(self, redis_name: str) -> str:
         return f"redis://{self.host}:{self.ports.by_name[redis_name]}/0"
@@ -272,6 +307,41 @@ class Topology:
                 self.haproxy_env(),
             )
         )
+        if self.monitoring:
+            procs.extend(self._monitoring_processes())
+        return procs
+
+    def _monitoring_processes(self) -> list[Process]:
+        procs = [
+            Process(
+                exporter,
+                "exporter",
+                self.ports.by_name[exporter],
+                (
+                    "prometheus-redis-exporter",
+                    "-redis.addr",
+                    f"redis://{self.address(store)}",
+                    "-web.listen-address",
+                    self.address(exporter),
+                ),
+            )
+            for exporter, store in EXPORTERS.items()
+        ]
+        procs.append(
+            Process(
+                PROMETHEUS_NAME,
+                "prometheus",
+                self.ports.by_name[PROMETHEUS_NAME],
+                (
+                    "prometheus",
+                    f"--config.file={self.prometheus_config_file}",
+                    f"--storage.tsdb.path={self.state_dir / 'data' / PROMETHEUS_NAME}",
+                    # A lab, not an archive: two days of samples are plenty to look back at a test.
+                    "--storage.tsdb.retention.time=2d",
+                    f"--web.listen-address={self.address(PROMETHEUS_NAME)}",
+                ),
+            )
+        )
         return procs
 
     def process(self, name: str) -> Process:
@@ -281,10 +351,12 @@ class Topology:
         raise KeyError(name)
 
 
-def process_names() -> list[str]:
+def process_names(monitoring: bool = False) -> list[str]:
     """All names in start order, without building a topology."""
     names = list(REDIS_NAMES)
     for svc in SERVICES:
         names.extend(svc.replicas)
     names.append(HAPROXY_NAME)
+    if monitoring:
+        names.extend(MONITORING_NAMES)
     return names

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from motus import play, scores
-from motus.deps import GameStoreDep, PlayerDep, ScoreDep
+from motus.deps import GameMetricsDep, GameStoreDep, PlayerDep, ScoreDep
 from motus.schemas import GameOut, GuessIn, GuessOut
 from motus_kit.errors import ApiError, error_responses
 
@@ -67,9 +67,11 @@ async def today(player: PlayerDep, games: GameStoreDep, now: NowDep, response: R
     ),
     summary="Play a try; idempotent per attempt number",
 )
-async def guess(body: GuessIn, player: PlayerDep, games: GameStoreDep, now: NowDep, response: Response) -> GuessOut:
+async def guess(
+    body: GuessIn, player: PlayerDep, games: GameStoreDep, now: NowDep, metrics: GameMetricsDep, response: Response
+) -> GuessOut:
     _private(response)
-    return await play.guess(games, player, body.attempt, body.word, body.puzzle, now)
+    return await play.guess(games, player, body.attempt, body.word, body.puzzle, now, metrics)
 
 
 @router.get(

@@ -13,6 +13,7 @@ from authlib.oauth2.rfc9207 import IssuerParameter
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from motus_auth import keys
+from motus_auth.metrics import AuthMetrics
 from motus_auth.oauth import grants
 from motus_auth.oauth.clients import SCOPES, Client
 from motus_auth.oauth.signing_keys import SigningKeys
@@ -84,13 +85,16 @@ class Issuer(IssuerParameter):
 
 
 class MotusAuthorizationServer(AuthorizationServer):
-    def __init__(self, issuer: str, clients: dict[str, Client], sync_redis, signing_keys: SigningKeys) -> None:
+    def __init__(
+        self, issuer: str, clients: dict[str, Client], sync_redis, signing_keys: SigningKeys, metrics: AuthMetrics
+    ) -> None:
         super().__init__(scopes_supported=list(SCOPES))
         self.issuer = issuer
         self.clients = clients
         self.sync_redis = sync_redis
         self.signing_keys = signing_keys
-        self.tokens = TokenStore(sync_redis)
+        self.metrics = metrics
+        self.tokens = TokenStore(sync_redis, on_reuse=metrics.reuse_detected)
         self.register_token_generator("default", AccessTokens(issuer, signing_keys))
         self.register_token_generator("client_credentials", ServiceAccessTokens(issuer, signing_keys))
         self.register_grant(
@@ -105,6 +109,8 @@ class MotusAuthorizationServer(AuthorizationServer):
         return self.clients.get(client_id)
 
     def save_token(self, token, request):
+        # Every grant ends here once its token is made: the one place to count them.
+        self.metrics.token_issued(request.payload.grant_type)
         if "refresh_token" in token:
             user = request.user
             self.tokens.save_refresh(

@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
@@ -100,9 +101,11 @@ class RefreshToken:
 
 
 class TokenStore:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, on_reuse: Callable[[str], None] = lambda kind: None) -> None:
         self.redis = client
         self._claim = client.register_script(_CLAIM)
+        # Told "authorization_code" or "refresh_token" each time a used one comes back.
+        self._on_reuse = on_reuse
 
     # --- codes ---------------------------------------------------------------------
     def save_code(self, code: str, record: dict) -> None:
@@ -116,7 +119,7 @@ class TokenStore:
     def nonce_seen(self, client_id: str, nonce: str) -> bool:
         return bool(self.redis.exists(keys.nonce(client_id, digest(nonce))))
 
-    def _first_use(self, key: str) -> dict | None:
+    def _first_use(self, key: str, kind: str) -> dict | None:
         """The record if this is its first use (now marked used); a reuse revokes its family."""
         result = self._claim(keys=[key])
         if not result:
@@ -125,6 +128,7 @@ class TokenStore:
         record = json.loads(raw)
         if state == "replay":
             self.revoke_family(record["family"])
+            self._on_reuse(kind)
             return None
         return record
 
@@ -132,7 +136,7 @@ class TokenStore:
         """The code's record if this is its first use; None if unknown, expired or replayed.
 
         A replay revokes every token issued from the code's first use."""
-        record = self._first_use(keys.code(digest(code)))
+        record = self._first_use(keys.code(digest(code)), "authorization_code")
         if record is None:
             return None
         fields = {k: record.get(k) for k in AuthorizationCode.__dataclass_fields__ if k != "code"}
@@ -156,7 +160,7 @@ class TokenStore:
         A used token coming back, even a second request racing the first, is a reuse:
         the whole family is revoked (RFC 9700 section 4.14.2)."""
         token_hash = digest(token)
-        record = self._first_use(keys.refresh(token_hash))
+        record = self._first_use(keys.refresh(token_hash), "refresh_token")
         if record is None or self.family_revoked(record["family"]):
             return None
         return RefreshToken(token_hash=token_hash, **record)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from motus_auth import passwords, throttle, usernames, web
-from motus_auth.deps import AccountsDep, FailuresDep, SessionsDep
+from motus_auth.deps import AccountsDep, AuthMetricsDep, FailuresDep, SessionsDep
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
@@ -29,25 +29,30 @@ async def register_form(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/register", response_class=HTMLResponse, summary="Create an account")
-async def register(request: Request, accounts: AccountsDep, sessions: SessionsDep) -> Response:
+async def register(request: Request, accounts: AccountsDep, sessions: SessionsDep, metrics: AuthMetricsDep) -> Response:
     form = await _form(request)
     username, password = form.get("username", "").strip(), form.get("password", "")
     next_url = web.safe_next(form.get("next"))
     context = {"next": next_url, "username": username}
     if not web.csrf_ok(request, form.get("csrf_token")):
+        metrics.registrations.labels("csrf_failed").inc()
         return web.render(request, "register.html", {**context, "errors": [CSRF_FAILED]}, 403)
     errors = [e for e in (usernames.problem(username), passwords.problem(password, username)) if e]
     if password != form.get("password_confirm", ""):
         errors.append("Les deux mots de passe ne sont pas identiques.")
+    outcome = "invalid"
     if not errors:
         password_hash = await run_in_threadpool(passwords.hash_password, password)
         user = await accounts.create(username, usernames.canonical(username), password_hash)
         if user is None:
+            outcome = "taken"
             errors.append("Ce nom d'utilisateur est déjà pris.")
         else:
+            metrics.registrations.labels("created").inc()
             session = secrets.token_urlsafe(32)
             await sessions.create(session, user.id)
             return web.redirect_signed_in(request, session, next_url)
+    metrics.registrations.labels(outcome).inc()
     return web.render(request, "register.html", {**context, "errors": errors}, 422)
 
 
@@ -57,7 +62,9 @@ async def login_form(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse, summary="Log in")
-async def login(request: Request, accounts: AccountsDep, sessions: SessionsDep, failures: FailuresDep) -> Response:
+async def login(
+    request: Request, accounts: AccountsDep, sessions: SessionsDep, failures: FailuresDep, metrics: AuthMetricsDep
+) -> Response:
     form = await _form(request)
     username, password = form.get("username", "").strip(), form.get("password", "")
     next_url = web.safe_next(form.get("next"))
@@ -68,10 +75,12 @@ async def login(request: Request, accounts: AccountsDep, sessions: SessionsDep, 
         return response
 
     if not web.csrf_ok(request, form.get("csrf_token")):
+        metrics.logins.labels("csrf_failed").inc()
         return page([CSRF_FAILED], 403)
     account, ip = usernames.canonical(username), web.client_ip(request)
     wait = await failures.reserve(account, ip)
     if wait:
+        metrics.logins.labels("locked").inc()
         return page([throttle.retry_message(wait)], 429, {"Retry-After": str(wait)})
     user = await accounts.by_username(account)
     # Verify against a dummy hash for unknown names: same time, no way to tell which names exist.
@@ -79,10 +88,13 @@ async def login(request: Request, accounts: AccountsDep, sessions: SessionsDep, 
     stored = user.password_hash if user else passwords.dummy_hash()
     ok = await run_in_threadpool(passwords.verify, stored, password)
     if not (user and ok):
+        metrics.logins.labels("wrong_password" if user else "unknown_user").inc()
         wait = await failures.failed(account, ip)
         if wait:
+            metrics.lockouts.inc()
             return page([throttle.retry_message(wait)], 429, {"Retry-After": str(wait)})
         return page([BAD_CREDENTIALS], 401)
+    metrics.logins.labels("success").inc()
     await failures.succeeded(account, ip)
     if passwords.needs_rehash(user.password_hash):
         await accounts.set_password_hash(user.id, await run_in_threadpool(passwords.hash_password, password))
