@@ -65,6 +65,9 @@ class RelayMetrics:
             ["outcome"],
             registry=registry,
         )
+        # At zero from the start: a dashboard shows 0 rather than "no data".
+        for outcome in Delivery:
+            self.deliveries.labels(outcome.value)
 
 
 class Relay:

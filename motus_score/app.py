@@ -44,4 +44,6 @@ def create_app(settings: ScoreSettings | None = None) -> FastAPI:
         ["outcome"],
         registry=app.state.metrics_registry,
     )
+    for outcome in ("created", "replay", "conflict"):
+        app.state.results_total.labels(outcome)  # at zero from the start, not absent
     return app

@@ -32,7 +32,9 @@ def scrape_jobs(topology: Topology) -> dict[str, dict[str, str]]:
 
 
 def _seconds(value: float) -> str:
-    return f"{value:g}s"
+    # Prometheus durations are whole numbers of a unit: "800ms", not "0.8s".
+    ms = round(value * 1000)
+    return f"{ms // 1000}s" if ms % 1000 == 0 else f"{ms}ms"
 
 
 def render(topology: Topology) -> str:

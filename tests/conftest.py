@@ -18,6 +18,8 @@ def stack(tmp_path_factory) -> Stack:
     # The OAuth tests drive the flow as the example public client.
     # The relay takes over a dead replica's deliveries after 3 s instead of 30, and
     # retries at least every second, so the delivery tests see it within seconds.
+    # Prometheus and the Redis exporters run too (as with `up --monitoring`), scraping
+    # and evaluating the rules every second so the monitoring test sees alerts quickly.
     stack = Stack(
         state_dir=state_dir,
         base_port=free_base_port(),
@@ -25,6 +27,8 @@ def stack(tmp_path_factory) -> Stack:
         example_public_client=True,
         outbox_claim_idle_seconds=3,
         relay_backoff_cap_seconds=1,
+        monitoring=True,
+        scrape_interval_seconds=1,
     )
     stack.up(timeout=60)
     yield stack

@@ -115,10 +115,19 @@ def test_password_never_in_logs(client, healthy_stack):
         assert all(secret not in line for line in healthy_stack.tail(name, 2000))
 
 
+def _denied_by_haproxy(stack) -> float:
+    text = httpx2.get(stack.topology.stats_url + "/metrics", timeout=5).text
+    [line] = [
+        line for line in text.splitlines() if line.startswith('haproxy_frontend_requests_denied_total{proxy="public"}')
+    ]
+    return float(line.rsplit(" ", 1)[1])
+
+
 def test_haproxy_limits_credential_posts_per_address(healthy_stack):
     # From 127.0.0.2, so the rest of the suite (127.0.0.1) is not affected.
     transport = httpx2.HTTPTransport(local_address="127.0.0.2")
     limit = healthy_stack.topology.credential_rate
+    denied_before = _denied_by_haproxy(healthy_stack)
     with httpx2.Client(base_url=healthy_stack.topology.public_url, transport=transport, timeout=10) as other:
         statuses = [
             other.post("/auth/login", data={"username": "x", "password": "y"}).status_code for _ in range(limit + 5)
@@ -128,6 +137,9 @@ def test_haproxy_limits_credential_posts_per_address(healthy_stack):
         assert blocked.status_code == 429 and blocked.json()["code"] == "too_many_requests"
         assert blocked.headers["retry-after"] == "60"
         assert other.get("/auth/login").status_code == 200  # pages still load
+    # Each refusal is counted where the security dashboard reads it.
+    refused = statuses.count(429) + 1
+    assert _denied_by_haproxy(healthy_stack) - denied_before == refused
     # Another address is not affected.
     with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=10) as client:
         assert client.post("/auth/login", data={"username": "x", "password": "y"}).status_code == 403

@@ -69,3 +69,40 @@ def test_supervisor_conf_escapes_percent_and_quotes(tmp_path):
     conf = _rendered(tmp_path)
     assert 'GAME_INSTANCE="motus-1"' in conf["program:motus-1"]["environment"]
     assert str(tmp_path / "supervisor.sock") == conf["unix_http_server"]["file"]
+
+
+def test_monitoring_adds_prometheus_and_an_exporter_per_store_on_ports_of_their_own():
+    topo = Topology(Path("/tmp/motus-test"), Ports.from_base(20000), python="/usr/bin/python3", monitoring=True)
+    names = [p.name for p in topo.processes()]
+    assert names == process_names(monitoring=True)
+    assert set(names) - set(process_names()) == {
+        "prometheus",
+        "redis-game-exporter",
+        "redis-score-exporter",
+        "redis-auth-exporter",
+    }
+    ports = [p.port for p in topo.processes()]
+    assert len(ports) == len(set(ports))
+    exporter = topo.process("redis-score-exporter")
+    assert exporter.command[:3] == ("prometheus-redis-exporter", "-redis.addr", "redis://127.0.0.1:20022")
+    assert "-web.listen-address" in exporter.command and "127.0.0.1:20025" in exporter.command
+    prometheus = topo.process("prometheus")
+    assert "--web.listen-address=127.0.0.1:20003" in prometheus.command
+    assert f"--config.file={topo.prometheus_config_file}" in prometheus.command
+
+
+def test_without_monitoring_the_default_ports_of_prometheus_stay_free_of_debian_s_own():
+    # Installing Debian's packages starts system-wide ones on 9090 and 9121.
+    ports = Ports.from_base(None).by_name
+    assert ports["prometheus"] not in (9090, 9121) and 9121 not in ports.values()
+    assert {p.name for p in _topology(None).processes()} == set(process_names())
+
+
+def test_supervisor_starts_exporters_with_the_stores_and_prometheus_last(tmp_path):
+    topo = Topology(tmp_path, Ports.from_base(20000), python="/usr/bin/python3", monitoring=True)
+    text = supervisor_conf.render(topo, {"prometheus": "/usr/bin/prometheus"})
+    conf = configparser.RawConfigParser()
+    conf.read_string(text)
+    prio = {s.removeprefix("program:"): int(conf[s]["priority"]) for s in conf.sections() if s.startswith("program:")}
+    assert prio["redis-game"] < prio["redis-game-exporter"] < prio["motus-1"] < prio["haproxy"] < prio["prometheus"]
+    assert conf["program:prometheus"]["command"].startswith('"/usr/bin/prometheus"')
