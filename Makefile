@@ -1,11 +1,15 @@
 # The README's commands. Each installs what is missing first, so a fresh machine needs nothing by hand.
-.PHONY: up down status test unit integration bench lint
+.PHONY: up up-monitoring down status test unit integration bench lint dashboards
 
 VENV := .venv/bin
 
 up:  ## install what is missing, start the whole stack in the foreground (Ctrl-C stops it)
 	@scripts/bootstrap.sh
 	@$(VENV)/motus-stack up
+
+up-monitoring:  ## the same, plus Prometheus (alert rules included) and a Redis exporter per store
+	@scripts/bootstrap.sh --monitoring
+	@$(VENV)/motus-stack up --monitoring
 
 down:
 	@$(VENV)/motus-stack down
@@ -31,6 +35,11 @@ bench:  ## numbers, not assertions: failover and throughput through HAProxy on a
 	@scripts/bootstrap.sh --test
 	$(VENV)/python -m bench.failover
 	$(VENV)/python -m bench.delivery
+	$(VENV)/python -m bench.monitoring
+
+dashboards:  ## regenerate grafana/dashboards/*.json from the dashboards/ package
+	@scripts/bootstrap.sh --test
+	$(VENV)/python -m dashboards
 
 lint:
 	@scripts/bootstrap.sh --test

@@ -2,39 +2,69 @@
 # Installs what `make up` and `make test` need on a fresh Debian or Ubuntu machine,
 # and nothing that is already there: system programs from apt, Python packages in
 # .venv from the pinned requirement files. Safe to run again.
+#
+#   scripts/bootstrap.sh                the stack: haproxy, redis-server, Python packages
+#   scripts/bootstrap.sh --monitoring   also Prometheus and the Redis exporter (make up-monitoring)
+#   scripts/bootstrap.sh --test         everything the tests need: the above, Chromium, the test tools
+#   --system-only                       stop after the apt packages (tests/unit/test_bootstrap.py
+#                                       runs the decisions against stub apt-get/apt-cache)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=0
-[ "${1:-}" = "--test" ] && want_browser=1
+want_monitoring=0
+system_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_browser=1; want_monitoring=1 ;;
+    --monitoring) want_monitoring=1 ;;
+    --system-only) system_only=1 ;;
+    *) echo "bootstrap: unknown option $arg (expected --test, --monitoring or --system-only)" >&2; exit 2 ;;
+  esac
+done
+
+have() { command -v "$1" >/dev/null 2>&1; }
 
 need_apt=()
-command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
-command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+have haproxy || need_apt+=(haproxy)
+have redis-server || need_apt+=(redis-server)
 # The venv module is a separate package on Debian.
-if ! command -v python3 >/dev/null 2>&1; then
+if ! have python3; then
   need_apt+=(python3 python3-venv)
 elif ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
   need_apt+=(python3-venv)
 fi
-if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+if [ "$want_browser" = 1 ] && ! have chromium && ! have chromium-browser; then
   need_apt+=(chromium)
+fi
+if [ "$want_monitoring" = 1 ]; then
+  # promtool comes with Debian's prometheus package; upstream's exporter binary is redis_exporter.
+  { have prometheus && have promtool; } || need_apt+=(prometheus)
+  have prometheus-redis-exporter || have redis_exporter || need_apt+=(prometheus-redis-exporter)
 fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing system packages: ${need_apt[*]}"
   sudo=""
   if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null 2>&1 || { echo "need root or sudo to install: ${need_apt[*]}" >&2; exit 1; }
+    have sudo || { echo "need root or sudo to install: ${need_apt[*]}" >&2; exit 1; }
     sudo="sudo"
   fi
   $sudo apt-get update -qq
   # Debian's browser package is `chromium`; Ubuntu only has `chromium-browser`.
-  if [[ " ${need_apt[*]} " == *" chromium "* ]] && ! apt-cache policy chromium | grep -q 'Candidate: [0-9]'; then
-    need_apt=("${need_apt[@]/#chromium/chromium-browser}")
+  # The policy is read whole before it is searched: with `apt-cache policy | grep -q`
+  # under pipefail, grep stops at its first match, apt-cache dies writing the rest
+  # (SIGPIPE, status 141) and the test reads "no candidate" on Debian.
+  if [[ " ${need_apt[*]} " == *" chromium "* ]]; then
+    policy=$(apt-cache policy chromium 2>/dev/null || true)
+    if ! grep -q 'Candidate: [0-9]' <<<"$policy"; then
+      need_apt=("${need_apt[@]/#chromium/chromium-browser}")
+    fi
   fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
+
+[ "$system_only" = 1 ] && exit 0
 
 if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "Motus needs Python 3.11 or newer; this machine has $(python3 --version 2>&1)." >&2

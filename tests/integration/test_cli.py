@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import httpx2
@@ -14,7 +15,9 @@ import pytest
 
 from motus_stack.stack import Stack
 from motus_stack.topology import process_names
+from tests.support.players import Player
 from tests.support.ports import free_base_port
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +47,8 @@ def test_status_lists_every_process_with_haproxy_view(healthy_stack):
 def test_status_json_reports_state_pid_port(healthy_stack):
     result = run_cli("--state-dir", str(healthy_stack.state_dir), "status", "--json")
     rows = {row["name"]: row for row in json.loads(result.stdout)}
-    assert set(rows) == set(process_names())
+    # The session stack runs with --monitoring: Prometheus and the exporters are listed too.
+    assert set(rows) == set(process_names(monitoring=True))
     assert rows["haproxy"]["port"] == healthy_stack.topology.ports.public
     assert all(isinstance(row["pid"], int) for row in rows.values())
     assert rows["score-2"]["haproxy"] == "UP"
@@ -74,6 +78,67 @@ def test_unknown_name_is_refused_with_the_known_names(healthy_stack, command):
     assert result.returncode == 1
     assert "unknown name(s): motus-9" in result.stderr
     assert "redis-score" in result.stderr
+
+
+def test_logs_request_id_follows_one_request_across_haproxy_and_two_services(healthy_stack):
+    rid = f"trace-{uuid.uuid4().hex}"
+    with Player(healthy_stack.topology.public_url) as player:
+        # The game reads the statistics from the score service, through HAProxy's internal frontend.
+        resp = player.client.get("/api/game/stats", headers={"X-Request-ID": rid})
+        assert resp.status_code == 200, resp.text
+    game = resp.headers["x-motus-instance"]
+
+    def traced() -> list[tuple[str, dict]] | None:
+        result = run_cli("--state-dir", str(healthy_stack.state_dir), "logs", "--request-id", rid)
+        hits = [
+            (line.split(" | ", 1)[0].strip(), json.loads(line.split(" | ", 1)[1]))
+            for line in result.stdout.splitlines()
+        ]
+        names = {name for name, _ in hits}
+        public = any(record.get("frontend") == "public" for _, record in hits)
+        return hits if public and game in names and any(n.startswith("score-") for n in names) else None
+
+    hits = wait_until(traced, timeout=5, what="the request's lines")
+    assert all(record["request_id"] == rid for _, record in hits)
+    frontends = {(record["frontend"], record["backend"]) for name, record in hits if name == "haproxy"}
+    # The score service may also fetch the provider's keys for that request (a third service).
+    assert (
+        {("public", "game"), ("internal", "score")}
+        <= frontends
+        <= {
+            ("public", "game"),
+            ("internal", "score"),
+            ("internal", "auth"),
+        }
+    )
+    # Each service's access line (its peer client also logs the calls it makes).
+    services = {name: record["path"] for name, record in hits if record.get("logger") == "motus.access"}
+    assert services[game] == "/api/game/stats"
+    assert next(path for name, path in services.items() if name.startswith("score-")).startswith("/api/score/players/")
+    # In time order: HAProxy's public line (when the request arrived) comes first.
+    assert hits[0][0] == "haproxy" and hits[0][1]["frontend"] == "public"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["logs"], "name at least one process, or give --request-id"),
+        (["logs", "--request-id", "not an id"], "not a request id"),
+        (["logs", "--request-id", "never-seen-0123"], "no log line carries request id never-seen-0123"),
+    ],
+)
+def test_logs_refuses_what_it_cannot_show(healthy_stack, args, message):
+    result = run_cli("--state-dir", str(healthy_stack.state_dir), *args)
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+
+
+def test_monitoring_names_are_refused_by_a_stack_without_monitoring(tmp_path):
+    state = tmp_path / "plain"
+    state.mkdir()
+    (state / "stack.json").write_text(json.dumps({"base_port": free_base_port(), "monitoring": False}))
+    result = run_cli("--state-dir", str(state), "logs", "prometheus")
+    assert result.returncode == 1
+    assert "this stack runs without monitoring" in result.stderr and "up --monitoring" in result.stderr
 
 
 def test_up_refuses_a_second_stack_in_the_same_state_dir(healthy_stack):
