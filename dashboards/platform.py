@@ -10,11 +10,13 @@ SERVICES = 'job=~"game|score|auth"'
 BACKENDS = 'proxy=~"game|score|auth"'
 
 
-def _latency(quantile: str) -> str:
-    return (
+def _latency_panel(quantile: str, description: str, threshold: float | None = None):
+    expr = (
         f"histogram_quantile({quantile}, sum by (job, handler, le) "
         f"(rate(http_request_duration_seconds_bucket{{{SERVICES}}}{RATE})))"
     )
+    title = f"p{round(float(quantile) * 100)} latency"
+    return graph(title, description, [promql(expr, "{{job}} {{handler}}")], unit="s", width=8, threshold=threshold)
 
 
 def build():
@@ -63,32 +65,13 @@ def build():
             )
         )
         .with_row(row("Latency by route (all replicas of a service)"))
+        .with_panel(_latency_panel("0.5", "Half of the requests to a route were faster than this."))
+        .with_panel(_latency_panel("0.95", "95 % of the requests to a route were faster than this."))
         .with_panel(
-            graph(
-                "p50 latency",
-                "Half of the requests to a route were faster than this.",
-                [promql(_latency("0.5"), "{{job}} {{handler}}")],
-                unit="s",
-                width=8,
-            )
-        )
-        .with_panel(
-            graph(
-                "p95 latency",
-                "95 % of the requests to a route were faster than this.",
-                [promql(_latency("0.95"), "{{job}} {{handler}}")],
-                unit="s",
-                width=8,
-            )
-        )
-        .with_panel(
-            graph(
-                "p99 latency",
+            _latency_panel(
+                "0.99",
                 "99 % of the requests to a route were faster than this. A login costs a password hash (~250 ms); "
                 "the alert fires at 1 s for a service.",
-                [promql(_latency("0.99"), "{{job}} {{handler}}")],
-                unit="s",
-                width=8,
                 threshold=1,
             )
         )
