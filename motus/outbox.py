@@ -1,6 +1,8 @@
-"""The outbox stream's commands: what the relay reads, claims, acknowledges.
+"""The outbox: finished games on their way to the score service, and the stream's commands.
 
-Entries are written by the guess script (store.py) in the same atomic step as the
+Each entry is one `FinishedGame`, the record this module owns: its field names (the
+guess script in store.py writes them with `append_lua`), their parsing, and the
+finish time. Entries are written by the guess script in the same atomic step as the
 final game state. Each game replica is one consumer of one group, so an entry is
 handed to one relay at a time; one that a dead replica held is claimed by another
 after CLAIM idle time. Duplicates can still happen (a relay dies after the score
@@ -9,13 +11,72 @@ service recorded but before the ack): the score service's idempotency absorbs th
 
 from __future__ import annotations
 
+import re
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from motus import keys
+
+# The score service's pattern for player ids (the provider's subjects): the id goes
+# into a URL path, so anything else is refused before a request is made.
+PLAYER_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+class MalformedEntry(ValueError):
+    """An entry that is not a finished game (a bug, or a hand-made XADD): never delivered."""
+
+
+@dataclass(frozen=True)
+class FinishedGame:
+    """One finished game, as the outbox carries it to the score service."""
+
+    player: str  # the account's subject at the provider: the player's id at the score service
+    name: str  # shown on the leaderboards
+    puzzle: int
+    won: bool
+    attempts: int
+    seconds: int  # first try to last, on Redis's clock
+    finished_at_ms: int  # when the last try was played, on Redis's clock
+
+    @classmethod
+    def from_fields(cls, raw: Mapping[str, str]) -> FinishedGame:
+        try:
+            game = cls(
+                player=raw["player"],
+                name=raw["name"] or "?",
+                puzzle=int(raw["puzzle"]),
+                won={"1": True, "0": False}[raw["won"]],
+                attempts=int(raw["attempts"]),
+                seconds=int(raw["seconds"]),
+                finished_at_ms=int(raw["finished_at_ms"]),
+            )
+        except (KeyError, ValueError) as exc:
+            raise MalformedEntry(f"{type(exc).__name__}: {exc}") from None
+        if not PLAYER_ID.fullmatch(game.player):
+            raise MalformedEntry(f"player id {game.player[:80]!r}")
+        return game
+
+    def result(self) -> dict:
+        """The body of the score service's PUT /api/score/results/{player}/{puzzle}."""
+        return {"name": self.name, "won": self.won, "attempts": self.attempts, "seconds": self.seconds}
+
+    def lag_seconds(self, now: float | None = None) -> float:
+        """From the end of the game to `now`."""
+        return max(0.0, (time.time() if now is None else now) - self.finished_at_ms / 1000)
+
+
+FIELDS = tuple(field.name for field in fields(FinishedGame))
+
+
+def append_lua(stream: str) -> str:
+    """Lua appending one finished game to `stream`, from Lua locals named like the fields
+    (`won` as '1' or '0'). The guess script embeds it, so the names have one owner."""
+    pairs = ", ".join(f"'{name}', tostring({name})" for name in FIELDS)
+    return f"redis.call('XADD', {stream}, '*', {pairs})"
 
 
 @dataclass(frozen=True)
@@ -24,7 +85,13 @@ class Entry:
     fields: dict[str, str]  # empty if the entry was deleted meanwhile
 
     @property
+    def game(self) -> FinishedGame:
+        """The finished game this entry carries; MalformedEntry if it carries none."""
+        return FinishedGame.from_fields(self.fields)
+
+    @property
     def age_seconds(self) -> float:
+        # The stream id's time: when it was written, which is when the game ended.
         return max(0.0, time.time() - int(self.id.split("-")[0]) / 1000)
 
 

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from redis.exceptions import RedisError
 
-from motus.outbox import Entry, Outbox
-from motus.score_client import Delivery, ScoreClient
+from motus.outbox import Entry, MalformedEntry, Outbox
+from motus.score_client import Delivery, Outcome, ScoreClient
 
 log = logging.getLogger("motus.relay")
 
@@ -132,7 +132,13 @@ class Relay:
             if not entry.fields:  # deleted after another relay delivered it
                 await self.outbox.done(entry)
                 continue
-            outcome = await self.score.record(entry.fields)
+            try:
+                game = entry.game
+            except MalformedEntry as exc:
+                # Not a finished game: no request could ever succeed. Set aside, not dropped.
+                outcome = Outcome(Delivery.REFUSED, f"malformed outbox entry: {exc}")
+            else:
+                outcome = await self.score.record(game)
             self.metrics.deliveries.labels(outcome.delivery.value).inc()
             if outcome.delivery is Delivery.RETRY:
                 log.warning("delivery postponed", extra={"entry": entry.id, "reason": outcome.detail})
@@ -152,7 +158,7 @@ class Relay:
                 await self.outbox.refuse(entry, outcome.detail)
                 continue
             await self.outbox.done(entry)
-            lag = _lag_seconds(entry)
+            lag = game.lag_seconds()
             self.metrics.lag.observe(lag)
             log.info(
                 "result delivered",
@@ -164,8 +170,3 @@ class Relay:
         length, oldest = await self.outbox.backlog()
         self.metrics.backlog.set(length)
         self.metrics.oldest_age.set(oldest)
-
-
-def _lag_seconds(entry: Entry) -> float:
-    finished = int(entry.fields.get("finished_at_ms") or entry.id.split("-")[0])
-    return max(0.0, time.time() - finished / 1000)

@@ -9,7 +9,6 @@ score service itself checks that a player reads only their own.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,10 +16,9 @@ from enum import StrEnum
 import httpx2
 
 from motus.oidc import LoginFailed, Provider, ProviderUnavailable
+from motus.outbox import FinishedGame
 
 RECORD_SCOPE = "score:record"
-# The score service's pattern for player ids (the provider's subjects).
-PLAYER_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Renew the game's token this long before it expires.
 TOKEN_MARGIN_SECONDS = 60
 
@@ -70,28 +68,16 @@ class ScoreClient:
         self.http = http
         self.token = token
 
-    async def record(self, result: dict[str, str]) -> Outcome:
+    async def record(self, game: FinishedGame) -> Outcome:
         """PUT one finished game. Idempotent on (player, puzzle), so a retry is always safe."""
         try:
             token = await self.token.get()
         except (ProviderUnavailable, LoginFailed) as exc:
             return Outcome(Delivery.RETRY, f"no service token: {exc}")
         try:
-            if not PLAYER_ID.fullmatch(result["player"]):
-                raise ValueError(f"player id {result['player'][:80]!r}")
-            path = f"/api/score/results/{result['player']}/{int(result['puzzle'])}"
-            body = {
-                "name": result["name"] or "?",
-                "won": result["won"] == "1",
-                "attempts": int(result["attempts"]),
-                "seconds": int(result["seconds"]),
-            }
-        except (KeyError, ValueError) as exc:
-            return Outcome(Delivery.REFUSED, f"malformed outbox entry: {type(exc).__name__} {exc}")
-        try:
             resp = await self.http.put(
-                path,
-                json=body,
+                f"/api/score/results/{game.player}/{game.puzzle}",
+                json=game.result(),
                 headers={"Authorization": f"Bearer {token}"},
             )
         except httpx2.HTTPError as exc:

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from motus import keys
+from motus import keys, outbox
 from motus.game.rules import Attempt, Mark, Status
 
 # Applying a guess is read-check-write; as one Lua script it is atomic, so two
@@ -23,7 +23,8 @@ from motus.game.rules import Attempt, Mark, Status
 # counted here too: exactly once per player and game, whichever replica served them.
 # KEYS[1] game, KEYS[2] outbox stream, KEYS[3] the day's figures. ARGV: attempt
 # number, word, marks (JSON), status after, ttl, player, name, puzzle.
-_APPLY_GUESS = """
+_APPLY_GUESS = (
+    """
 local raw = redis.call('GET', KEYS[1])
 local state
 if raw then state = cjson.decode(raw) else state = {attempts = {}, status = 'playing'} end
@@ -46,18 +47,23 @@ state.attempts[count + 1] = {word = ARGV[2], marks = cjson.decode(ARGV[3])}
 state.status = ARGV[4]
 if state.status ~= 'playing' then
   state.finished = now
+  redis.call('HINCRBY', KEYS[3], state.status .. ':' .. tostring(count + 1), 1)
+  -- The outbox entry (outbox.FinishedGame), from locals named like its fields.
+  local player, name, puzzle = ARGV[6], ARGV[7], ARGV[8]
   local won = '0'
   if state.status == 'won' then won = '1' end
-  redis.call('HINCRBY', KEYS[3], state.status .. ':' .. tostring(count + 1), 1)
-  redis.call('XADD', KEYS[2], '*',
-    'player', ARGV[6], 'name', ARGV[7], 'puzzle', ARGV[8], 'won', won,
-    'attempts', tostring(count + 1), 'seconds', tostring(math.max(0, now - (state.started or now))),
-    'finished_at_ms', tostring(now * 1000 + math.floor(tonumber(clock[2]) / 1000)))
+  local attempts = count + 1
+  local seconds = math.max(0, now - (state.started or now))
+  local finished_at_ms = now * 1000 + math.floor(tonumber(clock[2]) / 1000)
+  """
+    + outbox.append_lua("KEYS[2]")
+    + """
 end
 local encoded = cjson.encode(state)
 redis.call('SET', KEYS[1], encoded, 'EX', tonumber(ARGV[5]))
 return {'applied', encoded}
 """
+)
 
 
 class Player(Protocol):

@@ -13,6 +13,7 @@ import pytest
 
 import redis
 from motus.keys import OUTBOX, OUTBOX_GROUP, OUTBOX_REFUSED
+from motus.outbox import FinishedGame
 from tests.support.players import Player, finish_game, todays_puzzle, wrong_words
 from tests.support.tokens import bearer, game_service_token
 from tests.support.waiting import wait_until
@@ -64,16 +65,18 @@ def test_results_wait_while_the_score_tier_is_down_and_arrive_exactly_once(healt
         for player, won_in in zip(players, (1, 3, 6, None), strict=True):
             finish_game(player, won_in)
         # Every finished game waits in the outbox, written with its final state.
-        entries = [fields for _, fields in game.xrange(OUTBOX)]
-        assert sorted((e["name"], e["won"], e["attempts"]) for e in entries) == sorted(
+        # Read with the relay's own parser: what the guess script wrote is a FinishedGame.
+        entries = [FinishedGame.from_fields(fields) for _, fields in game.xrange(OUTBOX)]
+        assert sorted((e.name, e.won, e.attempts) for e in entries) == sorted(
             [
-                (players[0].name, "1", "1"),
-                (players[1].name, "1", "3"),
-                (players[2].name, "1", "6"),
-                (players[3].name, "0", "6"),
+                (players[0].name, True, 1),
+                (players[1].name, True, 3),
+                (players[2].name, True, 6),
+                (players[3].name, False, 6),
             ]
         )
-        assert all(e["puzzle"] == str(todays_puzzle().number) and int(e["seconds"]) >= 0 for e in entries)
+        assert all(e.puzzle == todays_puzzle().number and e.seconds >= 0 for e in entries)
+        assert all(abs(e.finished_at_ms / 1000 - time.time()) < 60 for e in entries)
         wait_until(lambda: _metric(stack, "motus-1", "motus_outbox_backlog") == 4, timeout=10, what="backlog metric")
         time.sleep(2)  # the relays keep retrying meanwhile; nothing may be lost or dropped
         assert game.xlen(OUTBOX) == 4

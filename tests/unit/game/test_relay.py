@@ -4,10 +4,11 @@ the real Redis stream and HTTP path are exercised in tests/integration/test_scor
 from __future__ import annotations
 
 import random
+from dataclasses import asdict
 
 from prometheus_client import CollectorRegistry
 
-from motus.outbox import Entry
+from motus.outbox import Entry, FinishedGame
 from motus.relay import Backoff, Relay, RelayMetrics
 from motus.score_client import Delivery, Outcome
 from tests.support.aio import run as run_sync
@@ -51,14 +52,15 @@ class ScriptedScore:
         self.answers = answers
         self.calls: list[str] = []
 
-    async def record(self, fields):
-        self.calls.append(fields["player"])
-        script = self.answers[fields["player"]]
+    async def record(self, game):
+        self.calls.append(game.player)
+        script = self.answers[game.player]
         return Outcome(script.pop(0) if len(script) > 1 else script[0])
 
 
 def _entry(n: int, player: str) -> Entry:
-    return Entry(f"{1_700_000_000_000 + n}-0", {"player": player, "finished_at_ms": str(1_700_000_000_000 + n)})
+    finished = FinishedGame(player, player.upper(), 25, True, 3, 42, 1_700_000_000_000 + n)
+    return Entry(f"{finished.finished_at_ms}-0", {k: str(v) for k, v in asdict(finished).items()} | {"won": "1"})
 
 
 def _relay(outbox, score) -> Relay:
@@ -99,6 +101,16 @@ def test_a_dead_replicas_entries_are_claimed_before_new_ones():
     run_sync(relay.step())
     run_sync(relay.step())
     assert score.calls == ["orphan", "new"]
+
+
+def test_a_malformed_entry_is_set_aside_without_a_request():
+    broken = Entry("1-0", {**_entry(1, "a").fields, "puzzle": "x"})
+    outbox = MemoryOutbox([broken, _entry(2, "b")])
+    score = ScriptedScore({"b": [Delivery.CREATED]})
+    assert run_sync(_relay(outbox, score).step()) is True
+    [(entry_id, reason)] = outbox.refused
+    assert entry_id == "1-0" and reason.startswith("malformed outbox entry")
+    assert score.calls == ["b"] and outbox.done_ids == [_entry(2, "b").id]
 
 
 def test_an_entry_deleted_meanwhile_is_only_acknowledged():

@@ -6,10 +6,11 @@ from __future__ import annotations
 import httpx2
 import pytest
 
+from motus.outbox import FinishedGame
 from motus.score_client import Delivery, ScoreClient
 from tests.support.aio import run as run_sync
 
-ENTRY = {"player": "abc123", "name": "Alice", "puzzle": "25", "won": "1", "attempts": "3", "seconds": "42"}
+GAME = FinishedGame("abc123", "Alice", 25, True, 3, 42, 1_700_000_000_000)
 
 
 class FixedToken:
@@ -23,7 +24,7 @@ class FixedToken:
         self.forgotten += 1
 
 
-def _record(status: int | None, entry=ENTRY) -> tuple[Delivery, list[httpx2.Request], FixedToken]:
+def _record(status: int | None, game=GAME) -> tuple[Delivery, list[httpx2.Request], FixedToken]:
     seen: list[httpx2.Request] = []
 
     def handler(request: httpx2.Request) -> httpx2.Response:
@@ -35,7 +36,7 @@ def _record(status: int | None, entry=ENTRY) -> tuple[Delivery, list[httpx2.Requ
     async def run():
         token = FixedToken()
         async with httpx2.AsyncClient(base_url="http://peers", transport=httpx2.MockTransport(handler)) as http:
-            return (await ScoreClient(http, token).record(entry)).delivery, token
+            return (await ScoreClient(http, token).record(game)).delivery, token
 
     delivery, token = run_sync(run())
     return delivery, seen, token
@@ -71,12 +72,3 @@ def test_the_request_is_a_put_of_the_result_with_the_game_token():
 
 def test_a_refused_token_is_fetched_again_next_time():
     assert _record(401)[2].forgotten == 1
-
-
-@pytest.mark.parametrize("broken", [{"player": "a/b"}, {"puzzle": "x"}, {"attempts": None}])
-def test_a_malformed_entry_is_refused_without_a_request(broken):
-    entry = {**ENTRY, **broken}
-    if broken.get("attempts", "") is None:
-        del entry["attempts"]
-    delivery, seen, _ = _record(201, entry)
-    assert delivery is Delivery.REFUSED and seen == []
