@@ -14,11 +14,10 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 import httpx2
-from joserfc import jwt
-from joserfc.errors import JoseError
 
 from motus.settings import GameSettings
 from motus_kit.jwks import KeyCache, KeysUnavailable
+from motus_kit.jwt_verify import Expected, TokenKind, TokenRejected, verify
 
 
 class LoginFailed(Exception):
@@ -134,22 +133,14 @@ class Provider:
             raise LoginFailed("token response without access_token") from None
 
     async def id_token_claims(self, id_token: str, nonce: str) -> dict:
-        """Signature (RS256 only), iss, aud, exp and nonce checked; the claims, else LoginFailed."""
+        """The id_token's claims once checked (motus_kit.jwt_verify, with this login's nonce); else LoginFailed."""
         try:
             # A key we have not seen yet may be a rotation: the cache fetches the keys again.
-            decoded = jwt.decode(id_token, await self._keys.for_token(id_token), algorithms=["RS256"])
+            keys = await self._keys.for_token(id_token)
         except KeysUnavailable:
             raise ProviderUnavailable("jwks unreachable") from None
-        except (JoseError, ValueError) as exc:
-            raise LoginFailed(f"id_token signature: {exc}") from None
+        expected = Expected(self.settings.auth_issuer, self.settings.client_id, TokenKind.ID, nonce=nonce)
         try:
-            jwt.JWTClaimsRegistry(
-                iss={"essential": True, "value": self.settings.auth_issuer},
-                aud={"essential": True, "value": self.settings.client_id},
-                exp={"essential": True},
-                sub={"essential": True},
-                nonce={"essential": True, "value": nonce},
-            ).validate(decoded.claims)
-        except JoseError as exc:
-            raise LoginFailed(f"id_token claims: {exc}") from None
-        return decoded.claims
+            return verify(id_token, keys, expected)
+        except TokenRejected as exc:
+            raise LoginFailed(f"id_token: {exc}") from None

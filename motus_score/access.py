@@ -1,25 +1,20 @@
 """Who is calling: the bearer access token checked locally (RFC 6750, RFC 9068).
 
-Signature with the provider's keys (RS256 only), issuer, audience, expiry; then
-the scope each route needs. Refusals carry a WWW-Authenticate header saying why.
+The token itself is checked by motus_kit.jwt_verify (the rule every service
+shares); then the scope each route needs. Refusals carry a WWW-Authenticate header
+saying why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from joserfc import jwt
-from joserfc.errors import ExpiredTokenError, JoseError
-
 from motus_kit.errors import ApiError
 from motus_kit.jwks import KeyCache, KeysUnavailable
+from motus_kit.jwt_verify import API_AUDIENCE, Expected, TokenExpired, TokenKind, TokenRejected, verify
 
-# The audience the provider puts in every access token for the platform's APIs.
-AUDIENCE = "motus-api"
 READ = "score:read"  # a player reading their own statistics
 RECORD = "score:record"  # the game recording finished games (client credentials)
-# Clock skew tolerated between the provider and this service.
-LEEWAY_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -68,21 +63,10 @@ async def authenticate(token: str, keys: KeyCache, issuer: str) -> Caller:
             headers={"Retry-After": "2"},
         ) from None
     try:
-        decoded = jwt.decode(token, key_set, algorithms=["RS256"])
-        # RFC 9068: an access token says so; an id_token signed by the same key does not pass.
-        if str(decoded.header.get("typ", "")).lower() not in ("at+jwt", "application/at+jwt"):
-            raise _unauthorized("invalid_token", "Ce jeton n'est pas un jeton d'accès.", "invalid_token")
-        claims = decoded.claims
-        jwt.JWTClaimsRegistry(
-            leeway=LEEWAY_SECONDS,
-            iss={"essential": True, "value": issuer},
-            aud={"essential": True, "value": AUDIENCE},
-            exp={"essential": True},
-            sub={"essential": True},
-        ).validate(claims)
-    except ExpiredTokenError:
+        claims = verify(token, key_set, Expected(issuer, API_AUDIENCE, TokenKind.ACCESS))
+    except TokenExpired:
         raise _unauthorized("invalid_token", "Jeton d'accès expiré.", "invalid_token") from None
-    except (JoseError, ValueError, TypeError):
+    except TokenRejected:
         raise _unauthorized("invalid_token", "Jeton d'accès invalide.", "invalid_token") from None
     return Caller(str(claims["sub"]), str(claims.get("client_id", "")), frozenset(str(claims.get("scope", "")).split()))
 

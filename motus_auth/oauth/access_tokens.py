@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from joserfc import jwt
-from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from motus_auth.oauth.server import API_AUDIENCE
+from motus_kit import jwt_verify
+from motus_kit.jwt_verify import API_AUDIENCE, Expected, TokenKind, TokenRejected
 
 
 @dataclass(frozen=True)
@@ -33,19 +32,9 @@ class AccessToken:
 
 
 def verify(token: str, keys: KeySet, issuer: str) -> AccessToken | None:
-    """The token's claims if it is ours, intact, unexpired and for our APIs; else None.
-
-    Only RS256: a token whose header says "none" or HS256 is refused before any
-    signature check could be fooled by it.
-    """
+    """The token's claims if it is one of our access tokens, intact, unexpired and for
+    our APIs (motus_kit.jwt_verify); else None."""
     try:
-        decoded = jwt.decode(token, keys, algorithms=["RS256"])
-        jwt.JWTClaimsRegistry(
-            iss={"essential": True, "value": issuer},
-            aud={"essential": True, "value": API_AUDIENCE},
-            exp={"essential": True},
-            sub={"essential": True},
-        ).validate(decoded.claims)
-    except (JoseError, ValueError, TypeError):
+        return AccessToken(jwt_verify.verify(token, keys, Expected(issuer, API_AUDIENCE, TokenKind.ACCESS)))
+    except TokenRejected:
         return None
-    return AccessToken(decoded.claims)

@@ -18,10 +18,7 @@ from motus_auth.oauth import grants
 from motus_auth.oauth.clients import SCOPES, Client
 from motus_auth.oauth.signing_keys import SigningKeys
 from motus_auth.oauth.tokens import TokenStore
-
-# The audience of every access token: the platform's APIs (the score service
-# checks it). Resource servers check it; the userinfo endpoint too.
-API_AUDIENCE = "motus-api"
+from motus_kit.jwt_verify import API_AUDIENCE
 
 
 class AccessTokens(JWTBearerTokenGenerator):

@@ -10,8 +10,6 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from joserfc import jwt
-from joserfc.errors import JoseError
 from starlette.concurrency import run_in_threadpool
 
 from motus_auth import web
@@ -21,6 +19,7 @@ from motus_auth.oauth.clients import SCOPES
 from motus_auth.oauth.grants import user_info
 from motus_auth.oauth.principal import Principal
 from motus_auth.oauth.server import MotusAuthorizationServer
+from motus_kit.jwt_verify import Expected, TokenKind, TokenRejected, verify
 
 router = APIRouter(prefix="/auth", tags=["oauth"])
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -230,12 +229,10 @@ async def _hint_is_ours(request: Request, hint: str | None, client_id: str) -> b
     server = _server(request)
     keys = await run_in_threadpool(server.signing_keys.public_set, True)
     try:
-        claims = jwt.decode(hint, keys, algorithms=["RS256"]).claims
-    except (JoseError, ValueError):
+        verify(hint, keys, Expected(server.issuer, client_id, TokenKind.ID, check_expiry=False))
+    except TokenRejected:
         return False
-    audience = claims.get("aud")
-    audiences = audience if isinstance(audience, list) else [audience]
-    return claims.get("iss") == server.issuer and client_id in audiences
+    return True
 
 
 @router.get("/end-session", response_class=HTMLResponse, summary="RP-initiated logout")

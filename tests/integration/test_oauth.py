@@ -15,6 +15,7 @@ from joserfc.jwk import KeySet
 import redis
 from motus_auth.oauth import signing_keys
 from motus_auth.oauth.tokens import digest
+from motus_kit.jwt_verify import LEEWAY_SECONDS
 from tests.support.accounts import PASSWORD, csrf_token, new_username, register
 from tests.support.oauth import (
     AuthRequest,
@@ -315,7 +316,8 @@ def test_userinfo_refuses_bad_tokens(base, browser, healthy_stack):
     )
     none_header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"at+jwt"}').decode().rstrip("=")
     alg_none = f"{none_header}.{payload}."
-    expired = forge(stack, claims_now(stack, sub=claims["sub"], exp=int(time.time()) - 10))
+    # Past the leeway every service grants for clock skew (motus_kit.jwt_verify).
+    expired = forge(stack, claims_now(stack, sub=claims["sub"], exp=int(time.time()) - LEEWAY_SECONDS - 10))
     wrong_audience = forge(stack, claims_now(stack, sub=claims["sub"], aud=["another-api"]))
     wrong_issuer = forge(stack, claims_now(stack, sub=claims["sub"], iss="http://evil.example/auth"))
     for bad in (tampered, alg_none, expired, wrong_audience, wrong_issuer, "not-a-jwt"):
