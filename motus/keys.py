@@ -20,8 +20,10 @@ def session(session_id: str) -> str:
     return f"{PREFIX}:session:{session_id}"
 
 
-def game(player: str, puzzle: int) -> str:
-    return f"{PREFIX}:game:{player}:{puzzle}"
+def game(subject: str, puzzle: int) -> str:
+    # "u:" marks a game keyed by an account's subject; it stays in the format so games
+    # under way when this code is deployed are still found.
+    return f"{PREFIX}:game:u:{subject}:{puzzle}"
 
 
 def day_figures(puzzle: int) -> str:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from motus.deps import Player
 from motus.game import daily, rules
 from motus.game.rules import Attempt, Status
 from motus.game.words import allowed_words
 from motus.metrics import GameMetrics
+from motus.player import Player
 from motus.schemas import AttemptOut, GameOut, GuessOut
 from motus.store import GameState, GameStore, Outcome
 from motus_kit.errors import ApiError

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from motus.deps import Player
 from motus.game.rules import Status
 from motus.play import current_puzzle
+from motus.player import Player
 from motus.score_client import ScoreClient, ScoreRefused, ScoreUnavailable
 from motus.store import GameStore
 from motus_kit.errors import ApiError
@@ -19,12 +19,12 @@ UNAVAILABLE = ApiError(
 
 
 async def stats(games: GameStore, score: ScoreClient, player: Player, now: datetime) -> dict:
-    player_id = player.require()
+    subject = player.require()
     puzzle = current_puzzle(now)
     try:
         state, found = await asyncio.gather(
-            games.load(player_id, puzzle.number),
-            score.stats(player.user_id, player.data.get("access_token", "")),
+            games.load(subject, puzzle.number),
+            score.stats(subject, player.access_token or ""),
         )
     except ScoreRefused:
         raise ApiError(401, "login_required", "Reconnectez-vous pour voir vos statistiques.") from None
@@ -38,7 +38,7 @@ async def stats(games: GameStore, score: ScoreClient, player: Player, now: datet
 
 async def leaderboards(score: ScoreClient, player: Player) -> dict:
     """Both tables; `personal` says whether they hold the player's own rows."""
-    token = player.data.get("access_token") if player.id else None
+    token = player.access_token
     try:
         return {**await score.leaderboards(token), "personal": token is not None}
     except ScoreRefused:
@@ -53,6 +53,6 @@ async def leaderboards(score: ScoreClient, player: Player) -> dict:
 
 async def today_status(games: GameStore, player: Player, now: datetime) -> str | None:
     """playing, won or lost for a logged-in player; None for a visitor."""
-    if not player.id:
+    if not player.logged_in:
         return None
-    return (await games.load(player.id, current_puzzle(now).number)).status.value
+    return (await games.load(player.subject, current_puzzle(now).number)).status.value

@@ -67,8 +67,7 @@ return {'applied', encoded}
 
 
 class Player(Protocol):
-    id: str  # keys the game
-    user_id: str  # the account's subject: keys the result at the score service
+    subject: str  # the account's subject: keys the game here and the result at the score service
     name: str
 
 
@@ -101,21 +100,21 @@ class GameStore:
         # EVALSHA, falling back to EVAL once after a Redis restart emptied its script cache.
         self._apply_guess = redis.register_script(_APPLY_GUESS)
 
-    async def load(self, player: str, puzzle: int) -> GameState:
-        return GameState.from_json(await self.redis.get(keys.game(player, puzzle)))
+    async def load(self, subject: str, puzzle: int) -> GameState:
+        return GameState.from_json(await self.redis.get(keys.game(subject, puzzle)))
 
     async def apply_guess(
         self, player: Player, puzzle: int, number: int, attempt: Attempt, status: Status
     ) -> tuple[Outcome, GameState]:
         outcome, raw = await self._apply_guess(
-            keys=[keys.game(player.id, puzzle), keys.OUTBOX, keys.day_figures(puzzle)],
+            keys=[keys.game(player.subject, puzzle), keys.OUTBOX, keys.day_figures(puzzle)],
             args=[
                 number,
                 attempt.word,
                 json.dumps([m.value for m in attempt.marks]),
                 status.value,
                 keys.GAME_TTL_SECONDS,
-                player.user_id,
+                player.subject,
                 player.name,
                 puzzle,
             ],

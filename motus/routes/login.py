@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from motus import oidc, session
 from motus.deps import GameSettingsDep, LoginStoreDep, PlayerDep, ProviderDep, SessionStoreDep
 from motus.keys import LOGIN_TTL_SECONDS, SESSION_TTL_SECONDS
+from motus.player import SessionRecord
 from motus_kit import signing
 
 router = APIRouter(tags=["login"])
@@ -77,20 +78,9 @@ async def callback(
         log.warning("login failed", extra={"reason": str(exc)[:300]})
         return _failure(request, "La connexion n'a pas pu être vérifiée. Recommencez.", 502)
     session_id = session.new_session_id()
-    await sessions.create(
-        session_id,
-        {
-            # The daily game is keyed by the account, so it follows the player everywhere.
-            "player": f"u:{claims['sub']}",
-            "user_id": claims["sub"],
-            "name": claims.get("preferred_username", ""),
-            "access_token": tokens.access_token,
-            "refresh_token": tokens.refresh_token,
-            "id_token": tokens.id_token,
-            "expires_at": str(tokens.expires_at),
-            "login_id": uuid.uuid4().hex,
-        },
-    )
+    # The daily game is keyed by the account's subject, so it follows the player everywhere.
+    record = SessionRecord.new(claims["sub"], claims.get("preferred_username", ""), tokens, uuid.uuid4().hex)
+    await sessions.create(session_id, record.to_hash())
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     signed = session.sign(session_id, settings.session_secret.get_secret_value())
@@ -106,7 +96,7 @@ async def logout(request: Request, settings: GameSettingsDep, player: PlayerDep,
     public = urlsplit(settings.public_url)
     if origin and origin != f"{public.scheme}://{public.netloc}":
         return _failure(request, "Déconnexion refusée : la demande ne vient pas de Motus.", 403)
-    id_token = player.data.get("id_token")
+    id_token = player.id_token
     if player.session_id:
         await sessions.delete(player.session_id)
     response = RedirectResponse(oidc.end_session_url(settings, id_token), status_code=303)

@@ -17,7 +17,7 @@ router = APIRouter(tags=["pages"])
 @router.get("/", response_class=HTMLResponse, summary="The game page, or the welcome page before login")
 async def home(request: Request, player: PlayerDep) -> HTMLResponse:
     context = {"instance": request.app.state.settings.instance}
-    if not player.id:
+    if not player.logged_in:
         return request.app.state.templates.TemplateResponse(request, "welcome.html", {**context, "error": None})
     page = request.app.state.templates.TemplateResponse(request, "game.html", {**context, "name": player.name})
     page.headers["Cache-Control"] = "no-store"
@@ -27,7 +27,7 @@ async def home(request: Request, player: PlayerDep) -> HTMLResponse:
 @router.get("/classement", response_class=HTMLResponse, summary="Today's and the all-time leaderboards")
 async def leaderboard(request: Request, player: PlayerDep, score: ScoreDep, games: GameStoreDep) -> HTMLResponse:
     # Public: a visitor who is not logged in sees the tables, without a rank of their own.
-    context = {"instance": request.app.state.settings.instance, "logged_in": bool(player.id), "boards": None}
+    context = {"instance": request.app.state.settings.instance, "logged_in": player.logged_in, "boards": None}
     status = 200
     try:
         context["boards"] = await scores.leaderboards(score, player)

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from motus import scores
+from motus import player, scores
 from motus.game import daily
 from motus.game.rules import Status
+from motus.oidc import Tokens
 from motus.score_client import ScoreRefused, ScoreUnavailable
 from motus.store import GameState
 from motus_kit.errors import ApiError
@@ -32,20 +33,16 @@ class Score:
         self.answer = answer
         self.asked: list[tuple[str, str]] = []
 
-    async def stats(self, user_id, token):
-        self.asked.append((user_id, token))
+    async def stats(self, subject, token):
+        self.asked.append((subject, token))
         if isinstance(self.answer, Exception):
             raise self.answer
         return self.answer
 
 
-class Player:
-    id = "u:abc"
-    user_id = "abc"
-    data = {"access_token": "player-token"}  # noqa: RUF012
-
-    def require(self) -> str:
-        return self.id
+def Player() -> player.Player:
+    tokens = Tokens("player-token", "refresh", "id", 0)
+    return player.Player("sid", player.SessionRecord.new("abc", "Alice", tokens, "login-1"))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,136 @@
+"""The logged-in player behind a browser: who they are, and the provider's tokens that
+let the game act on their behalf, renewed before they expire.
+
+One id for one person: the account's `subject` at the provider. It keys the game in
+redis-game (keys.game) and the results at the score service (the outbox). The
+session itself lives in redis-game, so any replica recognises the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+
+from motus import session
+from motus.oidc import LoginFailed, Provider, ProviderUnavailable, Tokens
+from motus.store import SessionStore
+from motus_kit.errors import ApiError
+
+log = logging.getLogger("motus.login")
+# Refresh the access token when less than this is left, so calls made with it never
+# meet an expired one.
+REFRESH_MARGIN_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A browser's session as redis-game keeps it (one hash, every value a string)."""
+
+    subject: str  # the account's subject at the provider
+    name: str  # the username, shown in the header and on the leaderboards
+    access_token: str
+    refresh_token: str
+    id_token: str  # the logout hint sent to the provider's end-session endpoint
+    expires_at: int  # when the access token expires (Unix time)
+    login_id: str  # one per login: tells two logins of one account apart in logs
+
+    @classmethod
+    def new(cls, subject: str, name: str, tokens: Tokens, login_id: str) -> SessionRecord:
+        return cls(
+            subject, name, tokens.access_token, tokens.refresh_token, tokens.id_token, tokens.expires_at, login_id
+        )
+
+    @classmethod
+    def from_hash(cls, data: dict[str, str]) -> SessionRecord | None:
+        # Sessions written before the subject had a field of its own kept it twice:
+        # "user_id" and "player" = "u:" + subject. Both still read, for 30 days.
+        subject = data.get("subject") or data.get("user_id") or data.get("player", "").removeprefix("u:")
+        if not subject:
+            return None
+        return cls(
+            subject=subject,
+            name=data.get("name", ""),
+            access_token=data.get("access_token", ""),
+            refresh_token=data.get("refresh_token", ""),
+            id_token=data.get("id_token", ""),
+            expires_at=int(data.get("expires_at") or 0),
+            login_id=data.get("login_id", ""),
+        )
+
+    def to_hash(self) -> dict[str, str]:
+        return {key: str(value) for key, value in asdict(self).items()}
+
+
+class Player:
+    """The player behind this request's browser, if one is logged in."""
+
+    def __init__(self, session_id: str | None, record: SessionRecord | None) -> None:
+        self.session_id = session_id
+        self.record = record
+
+    @property
+    def logged_in(self) -> bool:
+        return self.record is not None
+
+    @property
+    def subject(self) -> str:
+        """The account's subject; "" for a visitor (see require)."""
+        return self.record.subject if self.record else ""
+
+    @property
+    def name(self) -> str:
+        return self.record.name if self.record else ""
+
+    @property
+    def access_token(self) -> str | None:
+        return self.record.access_token if self.record else None
+
+    @property
+    def id_token(self) -> str | None:
+        return self.record.id_token if self.record else None
+
+    def require(self) -> str:
+        """The subject, or a 401 asking a visitor to log in."""
+        if self.record is None:
+            raise ApiError(401, "login_required", "Connectez-vous pour jouer.")
+        return self.record.subject
+
+
+async def load(cookie: str | None, secret: str, sessions: SessionStore, provider: Provider) -> Player:
+    """The player of a session cookie, the access token renewed if it is about to expire."""
+    session_id = session.unsign(cookie, secret)
+    if not session_id:
+        return Player(None, None)
+    record = SessionRecord.from_hash(await sessions.get(session_id) or {})
+    if record and record.expires_at - time.time() < REFRESH_MARGIN_SECONDS:
+        record = await _refresh(session_id, record, sessions, provider)
+    return Player(session_id, record)
+
+
+async def _refresh(
+    session_id: str, record: SessionRecord, sessions: SessionStore, provider: Provider
+) -> SessionRecord | None:
+    if not await sessions.lock_refresh(session_id):
+        return record  # another request of this browser is refreshing right now
+    try:
+        tokens = await provider.refresh(record.refresh_token)
+    except LoginFailed as exc:
+        # Revoked at the provider (logout elsewhere, a replayed token): logged out here too.
+        log.info("refresh refused, session ended", extra={"reason": str(exc)[:200]})
+        await sessions.delete(session_id)
+        return None
+    except ProviderUnavailable as exc:
+        # The provider is down for a moment: the player stays logged in; the next
+        # request tries again (the game itself does not need the access token).
+        log.warning("refresh postponed", extra={"reason": str(exc)[:200]})
+        return record
+    finally:
+        await sessions.unlock_refresh(session_id)
+    fields = {
+        "access_token": tokens.access_token,
+        "refresh_token": tokens.refresh_token,
+        "expires_at": str(tokens.expires_at),
+    }
+    await sessions.update(session_id, fields)
+    return SessionRecord(**{**asdict(record), **fields, "expires_at": tokens.expires_at})
