@@ -62,7 +62,13 @@ class FinishedGame:
 
     def result(self) -> dict:
         """The body of the score service's PUT /api/score/results/{player}/{puzzle}."""
-        return {"name": self.name, "won": self.won, "attempts": self.attempts, "seconds": self.seconds}
+        return {
+            "name": self.name,
+            "won": self.won,
+            "attempts": self.attempts,
+            "seconds": self.seconds,
+            "finished_at": self.finished_at_ms,
+        }
 
     def lag_seconds(self, now: float | None = None) -> float:
         """From the end of the game to `now`."""

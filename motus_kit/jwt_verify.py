@@ -41,7 +41,9 @@ class TokenExpired(TokenRejected):
 @dataclass(frozen=True)
 class Expected:
     issuer: str
-    audience: str
+    # None only where the caller checks the audience itself (a logout hint, whose
+    # client is known only once authlib has read the request).
+    audience: str | None
     kind: TokenKind
     nonce: str | None = None  # an id_token answering a login: the nonce that login sent
     # A logout hint names a session; it may have expired long ago (OIDC RP-Initiated Logout).
@@ -57,11 +59,9 @@ def verify(token: str, keys: KeySet, expected: Expected) -> dict:
     typ = str(decoded.header.get("typ", "")).lower()
     if (typ in _ACCESS_TYPES) != (expected.kind is TokenKind.ACCESS):
         raise TokenRejected(f"not an {expected.kind.value} token (typ {typ or 'absent'})")
-    claims: dict = {
-        "iss": {"essential": True, "value": expected.issuer},
-        "aud": {"essential": True, "value": expected.audience},
-        "sub": {"essential": True},
-    }
+    claims: dict = {"iss": {"essential": True, "value": expected.issuer}, "sub": {"essential": True}}
+    if expected.audience is not None:
+        claims["aud"] = {"essential": True, "value": expected.audience}
     if expected.check_expiry:
         claims["exp"] = {"essential": True}
     if expected.nonce is not None:

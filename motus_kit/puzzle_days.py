@@ -6,7 +6,7 @@ A puzzle day is a calendar day in Paris; its number counts days since the launch
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -27,3 +27,9 @@ def puzzle_number(day: date) -> int:
 def puzzle_of(now: datetime) -> int:
     """The number of the puzzle being played at `now` (an aware datetime)."""
     return puzzle_number(paris_day(now))
+
+
+def day_start(puzzle: int) -> datetime:
+    """Midnight in Paris on the puzzle's day (23 or 25 hours before the next one around
+    a clock change)."""
+    return datetime.combine(LAUNCH_EVE + timedelta(days=puzzle), time(), tzinfo=PARIS)

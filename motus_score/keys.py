@@ -18,8 +18,11 @@ def names() -> str:
 
 
 def daily(puzzle: int) -> str:
-    """Sorted set of the puzzle's solvers, by attempts then seconds (see store.daily_score)."""
-    return f"{PREFIX}:daily:{puzzle}"
+    """Sorted set of the puzzle's solvers, by attempts, seconds, then finish time (see
+    store.daily_score). "daily2": the scores gained the finish time, so boards written
+    before are left under their old name rather than misread (the results themselves
+    are unchanged; only today's board from before the change starts empty)."""
+    return f"{PREFIX}:daily2:{puzzle}"
 
 
 def puzzle_counts(puzzle: int) -> str:

@@ -8,12 +8,12 @@ import asyncio
 from datetime import datetime
 
 from motus_kit.errors import ApiError
-from motus_kit.puzzle_days import puzzle_of
-from motus_score import keys, scoring
+from motus_kit.puzzle_days import day_start, puzzle_of
+from motus_score import scoring
 from motus_score.access import Caller
 from motus_score.schemas import AllTimeBoardOut, AllTimeRow, DailyBoardOut, DailyRow, ResultIn, ResultOut, StatsOut
 from motus_score.scoring import Result
-from motus_score.store import Contended, Entry, Recorded, ScoreStore
+from motus_score.store import Contended, Recorded, ScoreStore
 
 
 async def record(
@@ -22,7 +22,11 @@ async def record(
     # A day of slack for clocks: a result cannot be for a puzzle that has not started.
     if puzzle > puzzle_of(now) + 1:
         raise ApiError(422, "puzzle_in_future", f"Le mot n° {puzzle} n'a pas encore été publié.")
-    result = Result(player, puzzle, body.won, body.attempts, body.seconds)
+    # When it ended, in ms into its puzzle day: orders equal results on the daily board.
+    # A game that does not say (an older client) is placed by when it is recorded.
+    finished = body.finished_at / 1000 if body.finished_at is not None else now.timestamp()
+    finished_ms = max(0, round((finished - day_start(puzzle).timestamp()) * 1000))
+    result = Result(player, puzzle, body.won, body.attempts, body.seconds, finished_ms)
     try:
         outcome, stored = await store.record(result, body.name)
     except Contended:
@@ -54,40 +58,28 @@ async def stats(store: ScoreStore, player: str, now: datetime) -> StatsOut:
     )
 
 
-def _daily_row(entry: Entry) -> DailyRow:
-    attempts, seconds = divmod(entry.score, 1_000_000)
-    return DailyRow(rank=entry.rank, name=entry.name, attempts=attempts, seconds=seconds)
-
-
-def _all_time_row(entry: Entry) -> AllTimeRow:
-    wins, best = divmod(-entry.score, 100_000)
-    return AllTimeRow(rank=entry.rank, name=entry.name, wins=wins, best_streak=best)
-
-
 async def daily_board(store: ScoreStore, puzzle: int | None, limit: int, caller: Caller | None, now: datetime):
     puzzle = puzzle_of(now) if puzzle is None else puzzle
-    board = keys.daily(puzzle)
-    (played, solved), top, me = await asyncio.gather(
-        store.puzzle_counts(puzzle), store.top(board, limit), _standing(store, board, caller)
+    (played, solved), board = await asyncio.gather(
+        store.puzzle_counts(puzzle), store.daily_board(puzzle, limit, caller.subject if caller else None)
     )
+
+    def row(r) -> DailyRow:
+        return DailyRow(rank=r.rank, name=r.name, attempts=r.attempts, seconds=r.seconds)
+
     return DailyBoardOut(
         puzzle=puzzle,
         played=played,
         solved=solved,
-        top=[_daily_row(e) for e in top],
-        me=_daily_row(me) if me else None,
+        top=[row(r) for r in board.top],
+        me=row(board.me) if board.me else None,
     )
 
 
 async def all_time_board(store: ScoreStore, limit: int, caller: Caller | None) -> AllTimeBoardOut:
-    board = keys.all_time()
-    players, top, me = await asyncio.gather(store.size(board), store.top(board, limit), _standing(store, board, caller))
-    return AllTimeBoardOut(
-        players=players,
-        top=[_all_time_row(e) for e in top],
-        me=_all_time_row(me) if me else None,
-    )
+    board = await store.all_time_board(limit, caller.subject if caller else None)
 
+    def row(r) -> AllTimeRow:
+        return AllTimeRow(rank=r.rank, name=r.name, wins=r.wins, best_streak=r.best_streak)
 
-async def _standing(store: ScoreStore, board: str, caller: Caller | None) -> Entry | None:
-    return await store.standing(board, caller.subject) if caller else None
+    return AllTimeBoardOut(players=board.size, top=[row(r) for r in board.top], me=row(board.me) if board.me else None)

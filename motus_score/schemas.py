@@ -20,6 +20,13 @@ class ResultIn(BaseModel):
     won: bool = Field(strict=True)
     attempts: int = Field(ge=1, le=MAX_ATTEMPTS, strict=True, description="Tries used (6 for a lost game).")
     seconds: int = Field(ge=0, le=MAX_SECONDS, strict=True, description="From the first try to the last.")
+    finished_at: int | None = Field(
+        default=None,
+        ge=0,
+        strict=True,
+        description="When the game ended, in milliseconds since 1970-01-01 UTC: equal results on the daily "
+        "board are ordered by who finished first. Absent: the time the result is recorded.",
+    )
 
     @model_validator(mode="after")
     def _lost_uses_every_try(self) -> Self:

@@ -19,6 +19,13 @@ class Result:
     won: bool
     attempts: int  # tries used: 1-6 for a win, 6 for a loss
     seconds: int  # time from the first try to the end
+    # When the game ended, in milliseconds since its puzzle day began (Paris): orders
+    # equal results on the daily board by who finished first. Not part of the result
+    # itself (a replay with another finish time is still the same result).
+    finished_ms: int = 0
+
+    def same_outcome(self, other: Result) -> bool:
+        return (self.won, self.attempts, self.seconds) == (other.won, other.attempts, other.seconds)
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,9 @@ def stats(results: Iterable[Result], today: int) -> Stats:
 
 
 def daily_order(results: Iterable[Result]) -> list[Result]:
-    """Today's solvers: fewer tries first, then less time; ties by player id for a stable order."""
-    return sorted((r for r in results if r.won), key=lambda r: (r.attempts, r.seconds, r.player))
+    """Today's solvers: fewer tries first, then less time, then who finished first;
+    the player id last, for a stable order. Equal tries and time share a rank."""
+    return sorted((r for r in results if r.won), key=lambda r: (r.attempts, r.seconds, r.finished_ms, r.player))
 
 
 def all_time_key(wins: int, best_streak: int, player: str) -> tuple[int, int, str]:

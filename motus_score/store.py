@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
@@ -29,9 +30,28 @@ class Recorded(StrEnum):
 
 
 # Sorted-set scores that order like scoring.daily_order and scoring.all_time_key;
-# equal scores fall back to the member (the player id), as those keys do.
-def daily_score(attempts: int, seconds: int) -> int:
-    return attempts * 1_000_000 + min(seconds, 999_999)
+# equal scores fall back to the member (the player id), as those keys do. Written and
+# read only here: the rows this module returns carry the fields, never the number.
+# Daily: attempts, then seconds (< 10^5: a game cannot outlast its 25-hour day), then
+# the milliseconds into the day when it ended (< 10^8): at most 7 * 10^13, exact in a
+# double (2^53 ~ 9 * 10^15), which is what Redis keeps.
+_PER_SECOND = 10**8
+_PER_ATTEMPT = 10**13
+
+
+def daily_score(attempts: int, seconds: int, finished_ms: int = 0) -> int:
+    return attempts * _PER_ATTEMPT + min(seconds, 99_999) * _PER_SECOND + min(max(finished_ms, 0), _PER_SECOND - 1)
+
+
+def _daily_fields(score: int) -> tuple[int, int]:
+    """(attempts, seconds): what a rank is shared on."""
+    attempts, rest = divmod(score, _PER_ATTEMPT)
+    return attempts, rest // _PER_SECOND
+
+
+def _daily_band(score: int) -> int:
+    """The lowest score with the same attempts and seconds (finished at the day's start)."""
+    return score - score % _PER_SECOND
 
 
 def all_time_score(wins: int, best_streak: int) -> int:
@@ -39,21 +59,55 @@ def all_time_score(wins: int, best_streak: int) -> int:
     return -(wins * 100_000 + min(best_streak, 99_999))
 
 
+def _all_time_fields(score: int) -> tuple[int, int]:
+    """(wins, best streak)."""
+    return divmod(-score, 100_000)
+
+
 @dataclass(frozen=True)
-class Entry:
-    rank: int  # equal results share a rank
+class DailyRow:
+    rank: int  # equal attempts and time share a rank
     player: str
     name: str
-    score: int
+    attempts: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class AllTimeRow:
+    rank: int  # equal wins and best streak share a rank
+    player: str
+    name: str
+    wins: int
+    best_streak: int
+
+
+Row = TypeVar("Row", DailyRow, AllTimeRow)
+
+
+@dataclass(frozen=True)
+class Board(Generic[Row]):
+    size: int  # everyone on it
+    top: list[Row]
+    me: Row | None  # the asking player's row, wherever they stand
 
 
 def _encode(result: Result) -> str:
-    return json.dumps({"won": result.won, "attempts": result.attempts, "seconds": result.seconds})
+    return json.dumps(
+        {"won": result.won, "attempts": result.attempts, "seconds": result.seconds, "finished_ms": result.finished_ms}
+    )
 
 
 def _decode(player: str, puzzle: str, raw: str) -> Result:
     data = json.loads(raw)
-    return Result(player, int(puzzle), bool(data["won"]), int(data["attempts"]), int(data["seconds"]))
+    return Result(
+        player,
+        int(puzzle),
+        bool(data["won"]),
+        int(data["attempts"]),
+        int(data["seconds"]),
+        int(data.get("finished_ms", 0)),  # results recorded before it was kept
+    )
 
 
 class ScoreStore:
@@ -76,7 +130,8 @@ class ScoreStore:
                     if str(result.puzzle) in stored:
                         await pipe.unwatch()
                         existing = _decode(result.player, str(result.puzzle), stored[str(result.puzzle)])
-                        return (Recorded.REPLAY if existing == result else Recorded.CONFLICT), existing
+                        same = existing.same_outcome(result)
+                        return (Recorded.REPLAY if same else Recorded.CONFLICT), existing
                     history = [_decode(result.player, p, raw) for p, raw in stored.items()] + [result]
                     standing = scoring.stats(history, today=result.puzzle)
                     pipe.multi()
@@ -86,7 +141,7 @@ class ScoreStore:
                     pipe.hincrby(counts, "played", 1)
                     if result.won:
                         pipe.hincrby(counts, "won", 1)
-                        score = daily_score(result.attempts, result.seconds)
+                        score = daily_score(result.attempts, result.seconds, result.finished_ms)
                         pipe.zadd(keys.daily(result.puzzle), {result.player: score})
                     pipe.zadd(keys.all_time(), {result.player: all_time_score(standing.won, standing.best_streak)})
                     await pipe.execute()
@@ -99,26 +154,38 @@ class ScoreStore:
         stored = await self.redis.hgetall(keys.results(player))
         return [_decode(player, p, raw) for p, raw in stored.items()]
 
-    async def top(self, board: str, limit: int) -> list[Entry]:
-        rows = await self.redis.zrange(board, 0, limit - 1, withscores=True)
-        names = await self.redis.hmget(keys.names(), [p for p, _ in rows]) if rows else []
-        entries: list[Entry] = []
-        for i, ((player, score), name) in enumerate(zip(rows, names, strict=True)):
-            score = int(score)
-            same = entries and entries[-1].score == score
-            entries.append(Entry(entries[-1].rank if same else i + 1, player, name or "?", score))
-        return entries
+    async def daily_board(self, puzzle: int, limit: int, player: str | None) -> Board[DailyRow]:
+        size, top, me = await self._board(keys.daily(puzzle), limit, player, _daily_fields, _daily_band)
+        return Board(size, [DailyRow(*row) for row in top], DailyRow(*me) if me else None)
 
-    async def standing(self, board: str, player: str) -> Entry | None:
-        score = await self.redis.zscore(board, player)
-        if score is None:
-            return None
-        ahead = await self.redis.zcount(board, "-inf", f"({score}")
-        name = await self.redis.hget(keys.names(), player)
-        return Entry(ahead + 1, player, name or "?", int(score))
+    async def all_time_board(self, limit: int, player: str | None) -> Board[AllTimeRow]:
+        size, top, me = await self._board(keys.all_time(), limit, player, _all_time_fields, lambda score: score)
+        return Board(size, [AllTimeRow(*row) for row in top], AllTimeRow(*me) if me else None)
 
-    async def size(self, board: str) -> int:
-        return await self.redis.zcard(board)
+    async def _board(self, board: str, limit: int, player: str | None, fields, band) -> tuple[int, list, tuple | None]:
+        """(size, top rows, the player's row) of a sorted set; a row is (rank, member, name, *fields).
+
+        `fields(score)` is what a rank is shared on; `band(score)`, the lowest score
+        with the same fields: whoever scores below it is ranked ahead."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zcard(board)
+            pipe.zrange(board, 0, limit - 1, withscores=True)
+            pipe.zscore(board, player or "")
+            size, rows, own = await pipe.execute()
+        ranked: list[tuple[int, str, tuple]] = []
+        for i, (member, score) in enumerate(rows):
+            shared = fields(int(score))
+            rank = ranked[-1][0] if ranked and ranked[-1][2] == shared else i + 1
+            ranked.append((rank, member, shared))
+        mine = None
+        if player and own is not None:
+            ahead = await self.redis.zcount(board, "-inf", f"({band(int(own))}")
+            mine = (ahead + 1, player, fields(int(own)))
+        wanted = [member for _, member, _ in ranked] + ([player] if mine else [])
+        names = await self.redis.hmget(keys.names(), wanted) if wanted else []
+        rows_out = [(rank, member, names[i] or "?", *shared) for i, (rank, member, shared) in enumerate(ranked)]
+        me = (mine[0], player, names[-1] or "?", *mine[2]) if mine else None
+        return size, rows_out, me
 
     async def puzzle_counts(self, puzzle: int) -> tuple[int, int]:
         counts = await self.redis.hgetall(keys.puzzle_counts(puzzle))

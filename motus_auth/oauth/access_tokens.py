@@ -30,6 +30,12 @@ class AccessToken:
     def get_scope(self) -> str:
         return self.claims.get("scope", "")
 
+    def is_expired(self) -> bool:
+        return False  # checked by verify(): an expired token is never an AccessToken
+
+    def is_revoked(self) -> bool:
+        return False  # the family is checked when the token is looked up (server.access_token)
+
 
 def verify(token: str, keys: KeySet, issuer: str) -> AccessToken | None:
     """The token's claims if it is one of our access tokens, intact, unexpired and for

@@ -28,7 +28,10 @@ from pathlib import Path
 
 from authlib.oauth2.rfc6749 import ClientMixin
 
+# How a client may authenticate at the token, revocation and introspection endpoints:
+# the one list (discovery, grants and endpoints read it). "none" is a public client.
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+CONFIDENTIAL_AUTH_METHODS = tuple(m for m in AUTH_METHODS if m != "none")
 # Scopes a player delegates (code flow): the token's sub is the player.
 USER_SCOPES = ("openid", "profile", "score:read")
 # Scopes a client holds in its own name (client credentials): the token's sub is the client.
@@ -53,6 +56,11 @@ class Client(ClientMixin):
 
     def get_client_id(self) -> str:
         return self.client_id
+
+    @property
+    def client_metadata(self) -> dict:
+        # What authlib's endpoints read from a client (RP-initiated logout).
+        return {"post_logout_redirect_uris": list(self.post_logout_redirect_uris)}
 
     def get_default_redirect_uri(self) -> str | None:
         # Never guessed: a request must name its redirect_uri (RFC 9700 exact matching).

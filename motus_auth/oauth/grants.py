@@ -19,6 +19,7 @@ from authlib.oidc.core import OpenIDCode, UserInfo
 
 from motus_auth import keys
 from motus_auth.oauth import principal
+from motus_auth.oauth.clients import AUTH_METHODS, CONFIDENTIAL_AUTH_METHODS
 from motus_auth.oauth.tokens import TokenStore
 
 
@@ -46,7 +47,7 @@ class S256Required(CodeChallenge):
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post", "none"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = list(AUTH_METHODS)
     AUTHORIZATION_CODE_LENGTH = 48
 
     @property
@@ -89,7 +90,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post", "none"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = list(AUTH_METHODS)
     # Rotation: every refresh returns a new refresh token and retires the old one.
     INCLUDE_NEW_REFRESH_TOKEN = True
 
@@ -114,7 +115,7 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):
     the client can always ask again with its secret.
     """
 
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = list(CONFIDENTIAL_AUTH_METHODS)
 
     def validate_requested_scope(self):
         super().validate_requested_scope()

@@ -14,7 +14,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from motus_auth import keys
 from motus_auth.metrics import AuthMetrics
-from motus_auth.oauth import grants
+from motus_auth.oauth import access_tokens, endpoints, grants
+from motus_auth.oauth.access_tokens import AccessToken
 from motus_auth.oauth.clients import SCOPES, Client
 from motus_auth.oauth.signing_keys import SigningKeys
 from motus_auth.oauth.tokens import TokenStore
@@ -101,6 +102,22 @@ class MotusAuthorizationServer(AuthorizationServer):
         self.register_grant(grants.RefreshTokenGrant)
         self.register_grant(grants.ClientCredentialsGrant)
         self.register_extension(Issuer(issuer))
+        for endpoint in (endpoints.Revocation, endpoints.Introspection, endpoints.UserInfo, endpoints.EndSession):
+            self.register_endpoint(endpoint)
+
+    def access_token(self, value: str) -> AccessToken | None:
+        """One of our access tokens, intact, unexpired, of a login not revoked; else None."""
+        found = access_tokens.verify(value, self.signing_keys.public_set(), self.issuer)
+        if found is None:
+            # A key rotated on the other replica: read the keys again, once.
+            found = access_tokens.verify(value, self.signing_keys.public_set(True), self.issuer)
+        if found and found.family and self.tokens.family_revoked(found.family):
+            return None
+        return found
+
+    def find_token(self, value: str):
+        """A refresh token as stored, or an access token: what revocation and introspection act on."""
+        return self.tokens.peek_refresh(value) or self.access_token(value)
 
     def query_client(self, client_id):
         return self.clients.get(client_id)

@@ -83,6 +83,8 @@ class RefreshToken:
     auth_time: int
     family: str
     used: bool
+    # Set when read for introspection or revocation: the whole login was revoked.
+    family_revoked: bool = False
 
     def check_client(self, client) -> bool:
         return client.get_client_id() == self.client_id
@@ -97,7 +99,7 @@ class RefreshToken:
         return False  # Redis expires the key itself
 
     def is_revoked(self) -> bool:
-        return self.used
+        return self.used or self.family_revoked
 
 
 class TokenStore:
@@ -169,7 +171,10 @@ class TokenStore:
         """The stored token as it is, with no reuse detection (revocation, introspection)."""
         token_hash = digest(token)
         raw = self.redis.get(keys.refresh(token_hash))
-        return RefreshToken(token_hash=token_hash, **json.loads(raw)) if raw else None
+        if not raw:
+            return None
+        record = json.loads(raw)
+        return RefreshToken(token_hash=token_hash, family_revoked=self.family_revoked(record["family"]), **record)
 
     # --- families -------------------------------------------------------------------
     def revoke_family(self, family: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 import redis
 from motus_auth.oauth import signing_keys
-from motus_kit.puzzle_days import puzzle_of
+from motus_kit.puzzle_days import day_start, puzzle_of
 from tests.support.oauth import AuthRequest, authorize, code_from, exchange, signed_in_browser
 from tests.support.tokens import bearer, claims_now, forge, game_service_token
 
@@ -39,8 +39,8 @@ def _new_player() -> str:
     return f"test{uuid.uuid4().hex}"
 
 
-def _record(api, token: str, player: str, puzzle: int, won=True, attempts=3, seconds=60, name="Alice"):
-    body = {"name": name, "won": won, "attempts": attempts, "seconds": seconds}
+def _record(api, token: str, player: str, puzzle: int, won=True, attempts=3, seconds=60, name="Alice", **extra):
+    body = {"name": name, "won": won, "attempts": attempts, "seconds": seconds, **extra}
     return api.put(f"/api/score/results/{player}/{puzzle}", json=body, headers=bearer(token))
 
 
@@ -122,6 +122,33 @@ def test_a_late_result_joins_two_streaks_on_the_all_time_board(api, healthy_stac
         headers=bearer(forge(healthy_stack, claims_now(healthy_stack, sub=player))),
     ).json()
     assert board["me"]["name"] == name and (board["me"]["wins"], board["me"]["best_streak"]) == (5, 5)
+
+
+def test_equal_results_share_a_rank_in_the_order_they_finished(api, healthy_stack, recorder):
+    # Three one-try wins in 0 s: delivered in one order, finished in another.
+    puzzle = _today() - 8
+    start_ms = int(day_start(puzzle).timestamp() * 1000)
+    finished = {_new_player(): start_ms + 9_000_000, _new_player(): start_ms + 1_000, _new_player(): start_ms + 50_000}
+    for player, at in finished.items():
+        assert (
+            _record(api, recorder, player, puzzle, attempts=1, seconds=0, name=player[-8:], finished_at=at).status_code
+            == 201
+        )
+    # A replay with another finish time is the same result: it changes nothing.
+    early = next(iter(finished))
+    again = _record(api, recorder, early, puzzle, attempts=1, seconds=0, name=early[-8:], finished_at=start_ms)
+    assert again.status_code == 200 and again.json()["replayed"] is True
+    board = api.get("/api/score/leaderboards/daily", params={"puzzle": puzzle, "limit": 100}).json()
+    ours = [row for row in board["top"] if row["name"] in {p[-8:] for p in finished}]
+    by_finish = sorted(finished, key=finished.get)
+    assert [r["name"] for r in ours] == [p[-8:] for p in by_finish]
+    assert {r["rank"] for r in ours} == {1}
+    me = api.get(
+        "/api/score/leaderboards/daily",
+        params={"puzzle": puzzle, "limit": 1},
+        headers=bearer(forge(healthy_stack, claims_now(healthy_stack, sub=by_finish[-1]))),
+    ).json()["me"]
+    assert me["rank"] == 1 and me["attempts"] == 1
 
 
 def test_daily_leaderboard_ranks_by_attempts_then_time_and_shows_my_rank(api, healthy_stack, recorder):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from motus_score import scoring
 from motus_score.scoring import Result
-from motus_score.store import all_time_score, daily_score
+from motus_score.store import _daily_band, _daily_fields, all_time_score, daily_score
 
 results = st.lists(
     st.builds(
@@ -17,6 +17,7 @@ results = st.lists(
         won=st.just(True),
         attempts=st.integers(1, 6),
         seconds=st.integers(0, 25 * 3600),
+        finished_ms=st.integers(0, 25 * 3600 * 1000),
     ),
     unique_by=lambda r: r.player,
 )
@@ -24,8 +25,17 @@ results = st.lists(
 
 @given(results)
 def test_daily_score_orders_like_daily_order(rs):
-    by_set = sorted(rs, key=lambda r: (daily_score(r.attempts, r.seconds), r.player))
+    by_set = sorted(rs, key=lambda r: (daily_score(r.attempts, r.seconds, r.finished_ms), r.player))
     assert by_set == scoring.daily_order(rs)
+
+
+@given(results)
+def test_daily_score_stays_exact_in_a_double_and_gives_back_what_a_rank_is_shared_on(rs):
+    for r in rs:
+        score = daily_score(r.attempts, r.seconds, r.finished_ms)
+        assert float(score) == score  # Redis keeps sorted-set scores as doubles
+        assert _daily_fields(score) == (r.attempts, r.seconds)
+        assert _daily_band(score) == daily_score(r.attempts, r.seconds, 0)
 
 
 @given(st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 5000), st.text("ab", min_size=1, max_size=4))))
