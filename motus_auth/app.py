@@ -1,4 +1,4 @@
-"""Auth service app factory: the provider's accounts. OAuth2 / OpenID Connect endpoints come next."""
+"""Auth service app factory: the provider's accounts and its OAuth2 / OpenID Connect endpoints."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-import redis
 from motus_auth.metrics import AuthMetrics
 from motus_auth.oauth import clients, signing_keys
 from motus_auth.oauth.server import MotusAuthorizationServer
@@ -18,6 +17,7 @@ from motus_auth.oauth.signing_keys import SigningKeys
 from motus_auth.routes import accounts, oauth
 from motus_auth.settings import AuthSettings
 from motus_kit.about import about_router
+from motus_kit.redis_store import create_sync_redis
 from motus_kit.service import build_service
 from motus_kit.settings import SettingsError, load_settings
 
@@ -36,12 +36,7 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
     async def oauth_server(app: FastAPI) -> AsyncIterator[None]:
         # authlib's callbacks are synchronous and run in worker threads: they get a
         # synchronous Redis client of their own, never the event loop's.
-        sync_redis = redis.Redis.from_url(
-            settings.redis_url,
-            decode_responses=True,
-            socket_connect_timeout=settings.redis_timeout_seconds,
-            socket_timeout=settings.redis_timeout_seconds,
-        )
+        sync_redis = create_sync_redis(settings.redis_url, settings.redis_timeout_seconds)
         if settings.signing_key_file:
             signing_keys.install(sync_redis, settings.signing_key_file.read_bytes())
         app.state.oauth = MotusAuthorizationServer(

@@ -7,15 +7,15 @@ access tokens). Run it again only after that, or those tokens stop verifying.
 
 from __future__ import annotations
 
-import redis
 from motus_auth.oauth import signing_keys
 from motus_auth.settings import AuthSettings
+from motus_kit.redis_store import create_sync_redis
 from motus_kit.settings import load_settings
 
 
 def main() -> None:
     settings = load_settings(AuthSettings)
-    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    client = create_sync_redis(settings.redis_url, settings.redis_timeout_seconds)
     try:
         keys = signing_keys.rotate(client)
     finally:

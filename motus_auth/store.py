@@ -9,15 +9,22 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from motus_auth import keys, throttle
+from redis import Redis as SyncRedis
 
 # Claiming a username and creating the account is one step: two people racing for
 # the same name on two replicas cannot both get it, and no half-made account remains.
+# KEYS: the username's claim, the account hash. ARGV: user id, username, password
+# hash, creation time, then the hash's three field names (_USERNAME...).
 _REGISTER = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], 'username', ARGV[2], 'password_hash', ARGV[3], 'created', ARGV[4])
+redis.call('HSET', KEYS[2], ARGV[5], ARGV[2], ARGV[6], ARGV[3], ARGV[7], ARGV[4])
 return 1
 """
+
+
+# The account hash (keys.user): its fields, named once for both ways of reading it.
+_USERNAME, _PASSWORD_HASH, _CREATED = "username", "password_hash", "created"
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,7 @@ class Accounts:
         user_id = uuid.uuid4().hex
         created = await self._register(
             keys=[keys.username(canonical), keys.user(user_id)],
-            args=[user_id, username, password_hash, int(time.time())],
+            args=[user_id, username, password_hash, int(time.time()), _USERNAME, _PASSWORD_HASH, _CREATED],
         )
         return User(user_id, username, password_hash) if created else None
 
@@ -49,10 +56,15 @@ class Accounts:
         data = await self.redis.hgetall(keys.user(user_id))
         if not data:
             return None
-        return User(user_id, data["username"], data["password_hash"])
+        return User(user_id, data[_USERNAME], data[_PASSWORD_HASH])
 
     async def set_password_hash(self, user_id: str, password_hash: str) -> None:
-        await self.redis.hset(keys.user(user_id), "password_hash", password_hash)
+        await self.redis.hset(keys.user(user_id), _PASSWORD_HASH, password_hash)
+
+
+def username_of(client: SyncRedis, user_id: str) -> str | None:
+    """An account's username, read with the synchronous client authlib's callbacks use."""
+    return client.hget(keys.user(user_id), _USERNAME)
 
 
 class ProviderSessions:

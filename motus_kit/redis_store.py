@@ -9,6 +9,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+import redis
+
 
 def create_redis(url: str, timeout_seconds: float) -> Redis:
     # One quick retry reconnects a pooled connection that a Redis restart broke;
@@ -21,6 +23,19 @@ def create_redis(url: str, timeout_seconds: float) -> Redis:
         retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
         health_check_interval=10,
+    )
+
+
+def create_sync_redis(url: str, timeout_seconds: float) -> redis.Redis:
+    """The same store for synchronous code (authlib's callbacks, a command-line tool):
+    the same timeouts, so a Redis that hangs never holds a worker thread for good."""
+    return redis.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_connect_timeout=timeout_seconds,
+        socket_timeout=timeout_seconds,
+        retry=redis.retry.Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import redis
-from motus_auth import keys
+from motus_auth.store import username_of
 
 
 @dataclass(frozen=True)
@@ -21,5 +21,5 @@ class Principal:
 
 
 def load(client: redis.Redis, user_id: str, auth_time: int, family: str) -> Principal | None:
-    username = client.hget(keys.user(user_id), "username")
+    username = username_of(client, user_id)
     return Principal(user_id, username, auth_time, family) if username else None

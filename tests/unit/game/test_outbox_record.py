@@ -23,7 +23,13 @@ WRITTEN = {
 def test_an_entry_as_the_guess_script_writes_it_reads_back_typed():
     game = Entry("1700000000123-0", WRITTEN).game
     assert game == FinishedGame("abc123", "Alice", 25, True, 3, 42, 1_700_000_000_123)
-    assert game.result() == {"name": "Alice", "won": True, "attempts": 3, "seconds": 42}
+    assert game.result() == {
+        "name": "Alice",
+        "won": True,
+        "attempts": 3,
+        "seconds": 42,
+        "finished_at": 1_700_000_000_123,
+    }
     assert game.lag_seconds(now=1_700_000_001.123) == pytest.approx(1.0)
     assert FinishedGame.from_fields({**WRITTEN, "won": "0", "name": ""}).won is False
 
