@@ -1,6 +1,8 @@
-"""Plays a guess for a player: the rules, the daily word and the store, put together.
+"""Plays a guess for a player: the rules, the daily word and the store, put together,
+and counts what happened (motus/metrics.py).
 
-No web framework here: routes call these functions and turn GameError into HTTP.
+No web framework here: routes call these functions; a refusal is an ApiError, which
+the service's error handler turns into the shared JSON error.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """The session cookie: a random session id, signed so a forged or altered cookie is ignored.
 
-The session itself (which player this browser is) lives in the game's Redis, so any
-replica recognises the browser. The login issue changes where the player id comes
-from, not this mechanism.
+The session itself (which player this browser is, and their tokens: motus/player.py)
+lives in the game's Redis, so any replica recognises the browser.
 """
 
 from __future__ import annotations

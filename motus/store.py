@@ -1,4 +1,6 @@
-"""The game's Redis: sessions and games. The only module of the game that speaks Redis commands."""
+"""The game's Redis: games (with the outbox entry and the day's figures the guess script
+writes beside them), sessions and logins under way. With outbox.py (the stream's
+commands), the only module of the game that speaks Redis commands."""
 
 from __future__ import annotations
 

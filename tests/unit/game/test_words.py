@@ -1,10 +1,8 @@
-import ast
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from motus.game import words
 from motus.game.words import FORBIDDEN_INITIALS, WORD_RE, allowed_words, answers, normalize, schedule
 
 BLOCKLIST = Path(__file__).resolve().parents[3] / "scripts" / "answer_blocklist.txt"
@@ -53,22 +51,3 @@ def test_answers_follow_the_rules():
 
 def test_schedule_only_holds_answers():
     assert set(schedule()) <= set(answers())
-
-
-def test_game_domain_imports_no_framework_or_redis():
-    for module in Path(words.__file__).parent.glob("*.py"):
-        tree = ast.parse(module.read_text())
-        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-        # The one kit module the domain may use: the puzzle calendar, itself pure (checked below).
-        names -= {"motus_kit.puzzle_days"}
-        assert not {n.split(".")[0] for n in names} & {"fastapi", "starlette", "redis", "motus_kit"}, module
-
-
-def test_the_puzzle_calendar_the_domain_shares_is_pure():
-    from motus_kit import puzzle_days
-
-    tree = ast.parse(Path(puzzle_days.__file__).read_text())
-    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert names <= {"__future__", "datetime", "zoneinfo"}

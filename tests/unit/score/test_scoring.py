@@ -67,13 +67,3 @@ def test_daily_order_by_attempts_then_time_and_only_solvers():
 def test_all_time_order_by_wins_then_best_streak():
     rows = [(10, 3, "x"), (12, 1, "y"), (10, 5, "z")]
     assert [p for *_, p in sorted(rows, key=lambda r: scoring.all_time_key(*r))] == ["y", "z", "x"]
-
-
-def test_scoring_imports_no_framework_or_redis():
-    import ast
-    from pathlib import Path
-
-    tree = ast.parse(Path(scoring.__file__).read_text())
-    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert not {n.split(".")[0] for n in names} & {"fastapi", "starlette", "redis", "motus_kit"}

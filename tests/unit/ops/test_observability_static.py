@@ -21,7 +21,7 @@ from motus_stack import prometheus_conf
 from motus_stack.topology import Ports, Topology
 from tests.support import observability
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 ALLOY = (REPO / "alloy" / "config.alloy").read_text()

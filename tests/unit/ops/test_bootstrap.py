@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-BOOTSTRAP = Path(__file__).resolve().parents[2] / "scripts" / "bootstrap.sh"
+BOOTSTRAP = Path(__file__).resolve().parents[3] / "scripts" / "bootstrap.sh"
 REAL_TOOLS = ("dirname", "cat", "grep", "sha256sum", "cut", "rm", "touch")
 EVERYTHING = ("haproxy", "redis-server", "python3", "chromium", "prometheus", "promtool", "prometheus-redis-exporter")
 DEBIAN_POLICY = "chromium:\n  Installed: (none)\n  Candidate: 156.0.8078.108-1~deb12u1\n  Version table:\n"

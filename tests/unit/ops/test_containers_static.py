@@ -19,7 +19,7 @@ import yaml
 
 from motus_stack import topology
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 COMPOSE_FILE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "Dockerfile"
 HAPROXY_CFG = REPO / "haproxy" / "haproxy.cfg"
