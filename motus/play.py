@@ -69,11 +69,17 @@ async def guess(
     now: datetime,
     metrics: GameMetrics,
 ) -> GuessOut:
-    player.require()
+    subject = player.require()
     puzzle = current_puzzle(now)
     if puzzle_seen is not None and puzzle_seen != puzzle.number:
         metrics.conflict("puzzle_changed")
         raise ApiError(409, "puzzle_changed", "Un nouveau mot du jour est arrivé. Rechargez la page.")
+    if number > rules.MAX_ATTEMPTS:
+        # There is no seventh try: after the game, that is the answer; before, a bad request.
+        if (await store.load(subject, puzzle.number)).status is not Status.PLAYING:
+            metrics.conflict("game_over")
+            raise ApiError(409, *_CONFLICTS[Outcome.FINISHED])
+        raise ApiError(422, "invalid_request", "Il n'y a que six essais.", fields=["attempt"])
     checked = rules.check_guess(raw_word, puzzle.answer, allowed_words())
     if isinstance(checked, rules.Refusal):
         metrics.refused(checked.value)

@@ -11,7 +11,11 @@ from motus.game.rules import MAX_ATTEMPTS, MAX_INPUT_LENGTH, Mark, Status
 
 class GuessIn(BaseModel):
     attempt: int = Field(
-        ge=1, le=MAX_ATTEMPTS, strict=True, description="Which try this is (1 to 6), chosen by the client."
+        ge=1,
+        le=100,
+        strict=True,
+        description="Which try this is (1 to 6), chosen by the client. A later number is refused (422 "
+        "invalid_request), or answered 409 game_over once the game is over.",
     )
     word: str = Field(min_length=1, max_length=MAX_INPUT_LENGTH, description="The word; accents are ignored.")
     puzzle: int | None = Field(

@@ -34,6 +34,7 @@ local n = tonumber(ARGV[1])
 local count = #state.attempts
 if n <= count then
   if state.attempts[n].word == ARGV[2] then return {'replay', raw} end
+  if state.status ~= 'playing' then return {'finished', raw} end
   return {'conflict', raw}
 end
 if state.status ~= 'playing' then return {'finished', raw} end

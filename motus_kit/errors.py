@@ -50,11 +50,19 @@ def error_responses(descriptions: dict[int, str]) -> dict[int, dict]:
 
 
 class ApiError(Exception):
-    """A refusal a route raises on purpose: its status, a stable code, a message for a person."""
+    """A refusal a route raises on purpose: its status, a stable code, a message for a person
+    (and, for invalid_request, the offending fields)."""
 
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        fields: list[str] | None = None,
+    ) -> None:
         super().__init__(message)
-        self.status, self.code, self.message, self.headers = status, code, message, headers
+        self.status, self.code, self.message, self.headers, self.fields = status, code, message, headers, fields
 
 
 def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
@@ -74,7 +82,8 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 
 async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-    return error_response(exc.status, exc.code, exc.message, headers=exc.headers)
+    extra = {"fields": exc.fields} if exc.fields else {}
+    return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status, headers=exc.headers)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 import uuid
 
 from starlette.datastructures import MutableHeaders
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from motus_kit.errors import error_body
@@ -82,8 +82,21 @@ class RequestContextMiddleware:
         status = 500
         started = False
 
+        too_large = False  # the body outgrew the limit while the app was reading it
+        replacing = False
+
         async def send_with_headers(message: Message) -> None:
-            nonlocal status, started
+            nonlocal status, started, replacing
+            if message["type"] == "http.response.start" and too_large:
+                # FastAPI reads the body itself and turns any failure while reading (our
+                # _BodyTooLarge, for a chunked body that declared no length) into its own
+                # 400: the client is told what really happened instead.
+                replacing = True
+                message = _json_start(413, _TOO_LARGE)
+            elif message["type"] == "http.response.body" and replacing:
+                if message.get("more_body"):
+                    return  # the framework's body, in parts: ours goes with the last one
+                message = {"type": "http.response.body", "body": _TOO_LARGE}
             if message["type"] == "http.response.start":
                 status = message["status"]
                 started = True
@@ -98,11 +111,12 @@ class RequestContextMiddleware:
 
         async def receive_bounded() -> Message:
             # Also catches a chunked body, which declares no length up front.
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > MAX_BODY_BYTES:
+                    too_large = True
                     raise _BodyTooLarge
             return message
 
@@ -113,7 +127,7 @@ class RequestContextMiddleware:
         except _BodyTooLarge:
             status = 413
             if not started:
-                await _send_json(send_with_headers, 413, error_body("too_large", "La requête est trop volumineuse."))
+                await _send_body(send_with_headers, 413, _TOO_LARGE)
         except Exception:
             # A bug must cost one request, never the process, and still answer in our format.
             error_log.exception("unhandled error", extra={"path": scope.get("path", "")})
@@ -138,8 +152,23 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-async def _send_json(send: Send, status: int, payload: dict) -> None:
-    body = json.dumps(payload).encode()
+def _json(payload: dict) -> bytes:
+    # Rendered exactly as the error handlers' JSONResponse renders it: one shape, byte for byte.
+    return JSONResponse(payload).body
+
+
+_TOO_LARGE = _json(error_body("too_large", "La requête est trop volumineuse."))
+
+
+def _json_start(status: int, body: bytes) -> Message:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    return {"type": "http.response.start", "status": status, "headers": headers}
+
+
+async def _send_body(send: Send, status: int, body: bytes) -> None:
+    await send(_json_start(status, body))
     await send({"type": "http.response.body", "body": body})
+
+
+async def _send_json(send: Send, status: int, payload: dict) -> None:
+    await _send_body(send, status, _json(payload))

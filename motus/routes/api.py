@@ -22,6 +22,7 @@ def _now() -> datetime:
 NowDep = Annotated[datetime, Depends(_now)]
 
 _ERRORS = {
+    401: "login_required: no player is logged in on this browser (or the login ended).",
     404: "no_puzzle: no puzzle for today (before the launch or after the schedule).",
     413: "too_large: the body is over the size limit.",
     503: "store_unavailable: the game's store is unavailable; retry in a few seconds.",

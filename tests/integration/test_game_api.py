@@ -85,6 +85,28 @@ def test_lose_after_six_wrong_tries_then_answer_shown(player, puzzle):
     assert body["share"].startswith(f"MOTUS #{puzzle.number} X/6")
 
 
+def test_once_a_game_is_lost_every_new_try_is_game_over(player, puzzle):
+    words = wrong_words(puzzle, 7)
+    for n, word in enumerate(words[:6], start=1):
+        assert player.guess(n, word).status_code == 200
+    # A seventh try, another word for the sixth: the game is over, as after a win.
+    for attempt, word in ((7, words[6]), (6, words[6]), (7, "x")):
+        resp = player.guess(attempt, word)
+        assert resp.status_code == 409 and resp.json()["code"] == "game_over", (attempt, resp.text)
+    # The same word again for the sixth is still a harmless replay.
+    again = player.guess(6, words[5])
+    assert again.status_code == 200 and again.json()["replayed"] is True
+
+
+def test_after_a_win_another_word_for_a_played_try_is_game_over(player, puzzle):
+    first = wrong_words(puzzle, 2)
+    assert player.guess(1, first[0]).status_code == 200
+    assert player.guess(2, puzzle.answer).json()["status"] == "won"
+    for attempt, word in ((1, first[1]), (2, first[1])):
+        resp = player.guess(attempt, word)
+        assert resp.status_code == 409 and resp.json()["code"] == "game_over"
+
+
 @pytest.mark.parametrize(
     ("make_word", "code"),
     [
@@ -291,6 +313,9 @@ def test_openapi_documents_the_error_body(healthy_stack):
     refused = spec["paths"]["/api/game/guess"]["post"]["responses"]["422"]
     assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
     assert set(spec["components"]["schemas"]["ErrorOut"]["properties"]) == {"code", "message", "fields"}
+    # A visitor who is not logged in gets a 401: documented where it can happen.
+    assert "401" in spec["paths"]["/api/game/today"]["get"]["responses"]
+    assert "401" in spec["paths"]["/api/game/guess"]["post"]["responses"]
 
 
 def test_access_token_is_refreshed_before_it_expires(healthy_stack, player):

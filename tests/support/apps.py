@@ -38,6 +38,10 @@ def kit_app(redis_url: str | None = None, instance: str = "test-1", extra: APIRo
     async def item(item_id: int) -> dict[str, int]:
         return {"item": item_id}
 
+    @router.post("/api/test/echo")
+    async def echo(body: dict) -> dict[str, int]:
+        return {"keys": len(body)}
+
     routers = [router] + ([extra] if extra else [])
     return build_service(service="test", title="test", settings=settings, prefix="/api/test", routers=routers)
 

@@ -102,3 +102,21 @@ def test_security_headers_on_every_response(client):
 def test_no_swagger_page_loading_a_cdn_but_the_schema_is_served(client):
     assert client.get("/docs").status_code == 404
     assert client.get("/openapi.json").status_code == 200
+
+
+def _chunks(payload: bytes, size: int = 8192):
+    for i in range(0, len(payload), size):
+        yield payload[i : i + size]
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["with a length", "chunked"])
+def test_an_oversized_body_is_413_in_the_shared_shape_however_it_is_sent(client, chunked):
+    payload = json.dumps({"word": "a" * 100_000}).encode()
+    headers = {"content-type": "application/json"}
+    content = _chunks(payload) if chunked else payload
+    resp = client.post("/api/test/echo", content=content, headers=headers)
+    assert resp.status_code == 413
+    # Byte for byte what every other error of the service looks like.
+    assert resp.content == '{"code":"too_large","message":"La requête est trop volumineuse."}'.encode()
+    assert resp.headers["x-motus-instance"] == "test-7"
+    assert client.post("/api/test/echo", json={"small": 1}).json() == {"keys": 1}
