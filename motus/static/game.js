@@ -210,8 +210,12 @@
   // --- end of game and statistics -------------------------------------------------
   // One dialog: the statistics, with the result, the share text and the countdown
   // around them once today's game is over. It opens by itself at the end of a game.
-  const STATS_POLLS = 10;      // today's result is on its way to the score service: ask again, this many times
-  const STATS_POLL_MS = 1000;
+  // Today's result is on its way to the score service: ask again, sooner first, then
+  // less often. A result held by a replica that crashed is taken over after 30 s, and
+  // a stopped score tier can take longer: keep asking while the dialog stays open.
+  const STATS_POLL_FIRST_MS = 1000;
+  const STATS_POLL_MAX_MS = 10000;
+  const STATS_POLLS = 60;      // about ten minutes; then the player is told to reopen it
   const BUCKETS = ["1", "2", "3", "4", "5", "6", "lost"];
   let statsRequest = 0;        // the latest request; an older answer arriving late is dropped
   let statsTimer = null;
@@ -268,7 +272,8 @@
       if (!body.pending) statsMessage("");
       else if (polls < STATS_POLLS) {
         statsMessage("Votre partie du jour est en cours d'enregistrement…");
-        statsTimer = setTimeout(() => loadStats(polls + 1), STATS_POLL_MS);
+        const wait = Math.min(STATS_POLL_MAX_MS, STATS_POLL_FIRST_MS * 1.5 ** polls);
+        statsTimer = setTimeout(() => loadStats(polls + 1), wait);
       } else {
         statsMessage("Votre partie du jour sera comptée dans un instant : rouvrez les statistiques.");
       }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -96,6 +97,36 @@ def test_stats_after_a_win_in_two_then_the_leaderboard(new_page, artifacts):
 
     page.get_by_role("link", name="Retour au jeu").first.click()
     page.wait_for_selector("dialog#stats[open]")  # the finished game, its dialog open again
+    assert page.js_errors == []
+
+
+def test_the_dialog_keeps_asking_while_the_result_is_on_its_way(new_page):
+    # The statistics come from the real stack; the browser is told the result is still
+    # pending for its first 14 seconds, as when a crashed replica held it (the real
+    # takeover is in tests/integration/test_score_delivery.py). The dialog used to give
+    # up after 10 seconds and never show the result.
+    page = new_page()
+    _win_in_two(page)
+    expect(page.locator("dialog#stats[open]")).to_be_visible()
+    page.keyboard.press("Escape")
+    held_until = time.monotonic() + 14
+    asked = []
+
+    def hold(route):
+        response = route.fetch()
+        body = response.json()
+        asked.append(time.monotonic())
+        if time.monotonic() < held_until:
+            body["pending"], body["played"] = True, 0
+        route.fulfill(response=response, json=body)
+
+    page.route("**/api/game/stats", hold)
+    page.get_by_role("button", name="Statistiques").click()
+    expect(page.locator("#stats-status")).to_have_text("Votre partie du jour est en cours d'enregistrement…")
+    expect(page.locator("#stat-played")).to_have_text("1", timeout=30_000)
+    expect(page.locator("#stats-status")).to_have_text("")
+    # Backing off: fewer requests than one a second, but more than one after the wait.
+    assert 3 <= len(asked) < 14
     assert page.js_errors == []
 
 
