@@ -21,7 +21,7 @@ from motus.outbox import Outbox
 from motus.routes import api, login, pages
 from motus.score_client import ScoreClient, ServiceToken
 from motus.settings import GameSettings
-from motus.store import GameStore
+from motus.store import GameStore, Stores
 from motus_kit.about import about_router
 from motus_kit.peers import create_peer_client
 from motus_kit.redis_store import create_redis
@@ -53,7 +53,7 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
                 name="outbox-relay",
             )
             figures = asyncio.create_task(
-                refresh_today(app.state.game_metrics, lambda: _today_figures(GameStore(app.state.redis))),
+                refresh_today(app.state.game_metrics, lambda: _today_figures(app.state.stores.games)),
                 name="today-figures",
             )
             try:
@@ -73,6 +73,7 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
         prefix=API_PREFIX,
         routers=[pages.router, login.router, api.router, about_router(API_PREFIX)],
         resources=peers,
+        stores=Stores.over,
     )
     app.state.relay_metrics = relay.RelayMetrics(app.state.metrics_registry)
     app.state.game_metrics = GameMetrics(app.state.metrics_registry)

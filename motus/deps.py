@@ -1,4 +1,4 @@
-"""Dependency aliases of the game's routes."""
+"""Dependency aliases of the game's routes (all async: see motus_kit/deps.py)."""
 
 from __future__ import annotations
 
@@ -13,43 +13,42 @@ from motus.player import Player
 from motus.score_client import ScoreClient
 from motus.settings import GameSettings
 from motus.store import GameStore, LoginStore, SessionStore
-from motus_kit.deps import RedisDep
 
 
-def _settings(request: Request) -> GameSettings:
+async def _settings(request: Request) -> GameSettings:
     return request.app.state.settings
 
 
 GameSettingsDep = Annotated[GameSettings, Depends(_settings)]
 
 
-async def _player(request: Request, redis: RedisDep, settings: GameSettingsDep) -> Player:
-    cookie = request.cookies.get(session.COOKIE)
-    secret = settings.session_secret.get_secret_value()
-    return await player.load(cookie, secret, SessionStore(redis), request.app.state.provider)
+async def _player(request: Request) -> Player:
+    state = request.app.state
+    secret = state.settings.session_secret.get_secret_value()
+    return await player.load(request.cookies.get(session.COOKIE), secret, state.stores.sessions, state.provider)
 
 
-def _games(redis: RedisDep) -> GameStore:
-    return GameStore(redis)
+async def _games(request: Request) -> GameStore:
+    return request.app.state.stores.games
 
 
-def _logins(redis: RedisDep) -> LoginStore:
-    return LoginStore(redis)
+async def _logins(request: Request) -> LoginStore:
+    return request.app.state.stores.logins
 
 
-def _sessions(redis: RedisDep) -> SessionStore:
-    return SessionStore(redis)
+async def _sessions(request: Request) -> SessionStore:
+    return request.app.state.stores.sessions
 
 
-def _score(request: Request) -> ScoreClient:
+async def _score(request: Request) -> ScoreClient:
     return request.app.state.score
 
 
-def _provider(request: Request) -> Provider:
+async def _provider(request: Request) -> Provider:
     return request.app.state.provider
 
 
-def _metrics(request: Request) -> GameMetrics:
+async def _metrics(request: Request) -> GameMetrics:
     return request.app.state.game_metrics
 
 

@@ -8,6 +8,7 @@ session itself lives in redis-game, so any replica recognises the browser.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import asdict, dataclass
@@ -65,9 +66,16 @@ class SessionRecord:
 class Player:
     """The player behind this request's browser, if one is logged in."""
 
-    def __init__(self, session_id: str | None, record: SessionRecord | None) -> None:
+    def __init__(
+        self,
+        session_id: str | None,
+        record: SessionRecord | None,
+        sessions: SessionStore | None = None,
+        provider: Provider | None = None,
+    ) -> None:
         self.session_id = session_id
         self.record = record
+        self._sessions, self._provider = sessions, provider
 
     @property
     def logged_in(self) -> bool:
@@ -83,10 +91,6 @@ class Player:
         return self.record.name if self.record else ""
 
     @property
-    def access_token(self) -> str | None:
-        return self.record.access_token if self.record else None
-
-    @property
     def id_token(self) -> str | None:
         return self.record.id_token if self.record else None
 
@@ -96,23 +100,43 @@ class Player:
             raise ApiError(401, "login_required", "Connectez-vous pour jouer.")
         return self.record.subject
 
+    async def access_token(self) -> str | None:
+        """The player's access token for a call on their behalf, renewed first if it is
+        about to expire; None for a visitor, or once the provider ended the login.
+
+        Only the calls that need the token ask for it (the statistics, the leaderboard
+        with the player's rank): a try at the game never waits on the provider, and a
+        busy provider can never log a player out in the middle of a game.
+        """
+        if self.record is None:
+            return None
+        if self.record.expires_at - time.time() < REFRESH_MARGIN_SECONDS and self.session_id:
+            self.record = await _refresh(self.session_id, self.record, self._sessions, self._provider)
+        return self.record.access_token if self.record else None
+
 
 async def load(cookie: str | None, secret: str, sessions: SessionStore, provider: Provider) -> Player:
-    """The player of a session cookie, the access token renewed if it is about to expire."""
+    """The player of a session cookie: one read of redis-game, nothing else."""
     session_id = session.unsign(cookie, secret)
     if not session_id:
         return Player(None, None)
     record = SessionRecord.from_hash(await sessions.get(session_id) or {})
-    if record and record.expires_at - time.time() < REFRESH_MARGIN_SECONDS:
-        record = await _refresh(session_id, record, sessions, provider)
-    return Player(session_id, record)
+    return Player(session_id, record, sessions, provider)
+
+
+# How long a request waits for a refresh another request of the same browser is making.
+_REFRESH_WAIT_SECONDS = 3.0
 
 
 async def _refresh(
     session_id: str, record: SessionRecord, sessions: SessionStore, provider: Provider
 ) -> SessionRecord | None:
     if not await sessions.lock_refresh(session_id):
-        return record  # another request of this browser is refreshing right now
+        # Another request of this browser (on this replica or the other) is refreshing:
+        # wait for its result rather than call with a token about to expire. Two
+        # refreshes at once would present one refresh token twice, which the provider
+        # takes for a stolen token and answers by revoking the whole login.
+        return await _refreshed_by_another(session_id, record, sessions)
     try:
         tokens = await provider.refresh(record.refresh_token)
     except LoginFailed as exc:
@@ -121,8 +145,8 @@ async def _refresh(
         await sessions.delete(session_id)
         return None
     except ProviderUnavailable as exc:
-        # The provider is down for a moment: the player stays logged in; the next
-        # request tries again (the game itself does not need the access token).
+        # The provider is down for a moment: the player stays logged in with the token
+        # they have; the next call that needs it tries again.
         log.warning("refresh postponed", extra={"reason": str(exc)[:200]})
         return record
     finally:
@@ -134,3 +158,18 @@ async def _refresh(
     }
     await sessions.update(session_id, fields)
     return SessionRecord(**{**asdict(record), **fields, "expires_at": tokens.expires_at})
+
+
+async def _refreshed_by_another(session_id: str, record: SessionRecord, sessions: SessionStore) -> SessionRecord | None:
+    deadline = time.monotonic() + _REFRESH_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        data = await sessions.get(session_id)
+        if not data:
+            return None  # the other refresh was refused: the login ended
+        latest = SessionRecord.from_hash(data)
+        if latest and latest.refresh_token != record.refresh_token:
+            return latest
+        if not await sessions.refresh_locked(session_id):
+            return latest  # it gave up (the provider is down): carry on with what there is
+    return record

@@ -21,11 +21,11 @@ UNAVAILABLE = ApiError(
 async def stats(games: GameStore, score: ScoreClient, player: Player, now: datetime) -> dict:
     subject = player.require()
     puzzle = current_puzzle(now)
+    token = await player.access_token()
+    if token is None:
+        raise ApiError(401, "login_required", "Reconnectez-vous pour voir vos statistiques.")
     try:
-        state, found = await asyncio.gather(
-            games.load(subject, puzzle.number),
-            score.stats(subject, player.access_token or ""),
-        )
+        state, found = await asyncio.gather(games.load(subject, puzzle.number), score.stats(subject, token))
     except ScoreRefused:
         raise ApiError(401, "login_required", "Reconnectez-vous pour voir vos statistiques.") from None
     except ScoreUnavailable:
@@ -38,7 +38,7 @@ async def stats(games: GameStore, score: ScoreClient, player: Player, now: datet
 
 async def leaderboards(score: ScoreClient, player: Player) -> dict:
     """Both tables; `personal` says whether they hold the player's own rows."""
-    token = player.access_token
+    token = await player.access_token()
     try:
         return {**await score.leaderboards(token), "personal": token is not None}
     except ScoreRefused:

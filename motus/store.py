@@ -137,7 +137,8 @@ class SessionStore:
 
     async def get(self, session_id: str) -> dict[str, str] | None:
         key = keys.session(session_id)
-        async with self.redis.pipeline(transaction=True) as pipe:
+        # One round trip, no MULTI/EXEC: the read and the sliding expiry need not be atomic.
+        async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(key)
             pipe.expire(key, keys.SESSION_TTL_SECONDS)  # sliding: a daily player stays logged in
             data, _ = await pipe.execute()
@@ -161,6 +162,22 @@ class SessionStore:
 
     async def unlock_refresh(self, session_id: str) -> None:
         await self.redis.delete(keys.refresh_lock(session_id))
+
+    async def refresh_locked(self, session_id: str) -> bool:
+        return bool(await self.redis.exists(keys.refresh_lock(session_id)))
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The game's stores over one pool, built once per app (motus_kit.service)."""
+
+    games: GameStore
+    sessions: SessionStore
+    logins: LoginStore
+
+    @classmethod
+    def over(cls, redis: Redis) -> Stores:
+        return cls(GameStore(redis), SessionStore(redis), LoginStore(redis))
 
 
 class LoginStore:

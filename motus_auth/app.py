@@ -16,6 +16,7 @@ from motus_auth.oauth.server import MotusAuthorizationServer
 from motus_auth.oauth.signing_keys import SigningKeys
 from motus_auth.routes import accounts, oauth
 from motus_auth.settings import AuthSettings
+from motus_auth.store import stores_over
 from motus_kit.about import about_router
 from motus_kit.redis_store import create_sync_redis
 from motus_kit.service import build_service
@@ -54,6 +55,7 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
         prefix=PREFIX,
         routers=[accounts.router, oauth.router, about_router(PREFIX)],
         resources=oauth_server,
+        stores=stores_over(settings.login_lock_seconds),
     )
     app.state.auth_metrics = AuthMetrics(app.state.metrics_registry)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")

@@ -9,26 +9,25 @@ from fastapi import Depends, Request
 from motus_auth.metrics import AuthMetrics
 from motus_auth.settings import AuthSettings
 from motus_auth.store import Accounts, LoginFailures, ProviderSessions
-from motus_kit.deps import RedisDep
 
 
-def _settings(request: Request) -> AuthSettings:
+async def _settings(request: Request) -> AuthSettings:
     return request.app.state.settings
 
 
-def _accounts(redis: RedisDep) -> Accounts:
-    return Accounts(redis)
+async def _accounts(request: Request) -> Accounts:
+    return request.app.state.stores.accounts
 
 
-def _sessions(redis: RedisDep) -> ProviderSessions:
-    return ProviderSessions(redis)
+async def _sessions(request: Request) -> ProviderSessions:
+    return request.app.state.stores.sessions
 
 
-def _failures(redis: RedisDep, request: Request) -> LoginFailures:
-    return LoginFailures(redis, request.app.state.settings.login_lock_seconds)
+async def _failures(request: Request) -> LoginFailures:
+    return request.app.state.stores.failures
 
 
-def _metrics(request: Request) -> AuthMetrics:
+async def _metrics(request: Request) -> AuthMetrics:
     return request.app.state.auth_metrics
 
 

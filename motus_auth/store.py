@@ -150,3 +150,19 @@ class LoginFailures:
             pipe.delete(keys.failures("account", account), keys.lock("account", account))
             pipe.decr(keys.failures("ip", ip))
             await pipe.execute()
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The provider's stores over one pool, built once per app (motus_kit.service)."""
+
+    accounts: Accounts
+    sessions: ProviderSessions
+    failures: LoginFailures
+
+
+def stores_over(first_lock_seconds: int):
+    def build(redis: Redis) -> Stores:
+        return Stores(Accounts(redis), ProviderSessions(redis), LoginFailures(redis, first_lock_seconds))
+
+    return build

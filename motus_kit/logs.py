@@ -7,7 +7,7 @@ import sys
 from contextvars import ContextVar
 
 from pythonjsonlogger.core import RESERVED_ATTRS
-from pythonjsonlogger.json import JsonFormatter
+from pythonjsonlogger.orjson import OrjsonFormatter
 
 # Set by the request middleware for the duration of one request; "-" outside requests.
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
@@ -19,8 +19,10 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def json_formatter(service: str, instance: str) -> JsonFormatter:
-    return JsonFormatter(
+def json_formatter(service: str, instance: str) -> OrjsonFormatter:
+    # orjson: the same JSON lines as the standard library's encoder, in a fraction of
+    # the time (a line per request is written on the request's path).
+    return OrjsonFormatter(
         "{levelname}{name}{message}{request_id}",
         style="{",
         rename_fields={"levelname": "level", "name": "logger"},

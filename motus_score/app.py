@@ -15,6 +15,7 @@ from motus_kit.service import build_service
 from motus_kit.settings import load_settings
 from motus_score import routes
 from motus_score.settings import ScoreSettings
+from motus_score.store import ScoreStore
 
 PREFIX = "/api/score"
 
@@ -35,6 +36,7 @@ def create_app(settings: ScoreSettings | None = None) -> FastAPI:
         prefix=PREFIX,
         routers=[routes.router, about_router(PREFIX)],
         resources=provider_keys,
+        stores=ScoreStore,
         openapi_url=f"{PREFIX}/openapi.json",
     )
     # created counts first deliveries; replay counts duplicates the idempotency absorbed.

@@ -7,14 +7,13 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from motus_kit.deps import RedisDep
 from motus_score import access
 from motus_score.access import Caller
 from motus_score.store import ScoreStore
 
 
-def _store(redis: RedisDep) -> ScoreStore:
-    return ScoreStore(redis)
+async def _store(request: Request) -> ScoreStore:
+    return request.app.state.stores
 
 
 async def _optional_caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller | None:
@@ -31,7 +30,7 @@ async def _caller(caller: Annotated[Caller | None, Depends(_optional_caller)]) -
     return access.required(caller)
 
 
-def _now() -> datetime:
+async def _now() -> datetime:
     return datetime.now(UTC)
 
 

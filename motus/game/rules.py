@@ -6,7 +6,7 @@ Pure functions on plain data; the web layer and the store call them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -59,7 +59,7 @@ class Attempt:
     marks: tuple[Mark, ...]
 
 
-def check_guess(raw: str, answer: str, allowed: frozenset[str] | set[str]) -> str | Refusal:
+def check_guess(raw: str, answer: str, allowed: Container[str]) -> str | Refusal:
     """The normalised word if it may be played, else why not."""
     word = normalize(raw[:MAX_INPUT_LENGTH])
     if not word.isascii() or not word.isalpha():

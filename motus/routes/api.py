@@ -15,7 +15,7 @@ from motus_kit.errors import ApiError, error_responses
 router = APIRouter(prefix="/api/game", tags=["game"])
 
 
-def _now() -> datetime:
+async def _now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -34,7 +34,7 @@ def _private(response: Response) -> None:
     response.headers["Cache-Control"] = "no-store"
 
 
-def _json_only(request: Request) -> None:
+async def _json_only(request: Request) -> None:
     # With a SameSite=Lax cookie a cross-site form cannot post here anyway; insisting
     # on JSON also shuts out a text/plain form that happens to look like JSON.
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":

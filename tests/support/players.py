@@ -24,7 +24,7 @@ def todays_puzzle() -> daily.Puzzle:
 def wrong_words(puzzle: daily.Puzzle, count: int) -> list[str]:
     """Valid guesses for the puzzle (right length and initial) that are not the answer."""
     candidates = sorted(
-        w for w in allowed_words() if len(w) == puzzle.length and w[0] == puzzle.first_letter and w != puzzle.answer
+        w for w in allowed_words().of_length(puzzle.length) if w[0] == puzzle.first_letter and w != puzzle.answer
     )
     return candidates[:count]
 

@@ -41,7 +41,7 @@ class Score:
 
 
 def Player() -> player.Player:
-    tokens = Tokens("player-token", "refresh", "id", 0)
+    tokens = Tokens("player-token", "refresh", "id", 4_000_000_000)  # far from expiring: no refresh
     return player.Player("sid", player.SessionRecord.new("abc", "Alice", tokens, "login-1"))
 
 

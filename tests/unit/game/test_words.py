@@ -1,3 +1,4 @@
+import itertools
 from collections import Counter
 from pathlib import Path
 
@@ -29,6 +30,26 @@ def test_allowed_words_are_plain_lowercase_6_to_10_letters():
     assert len(allowed) > 150_000
     assert all(WORD_RE.match(w) for w in allowed)
     assert {len(w) for w in allowed} == set(range(6, 11))
+
+
+def test_allowed_is_sorted_and_unique_as_the_compact_list_reads_it():
+    from motus.game.words import _read
+
+    listed = _read("allowed.txt")
+    assert all(a < b for a, b in itertools.pairwise(listed))
+
+
+def test_the_compact_word_list_answers_like_a_set():
+    from motus.game.words import WordList, _read
+
+    listed = _read("allowed.txt")
+    compact = WordList(listed)
+    assert len(compact) == len(set(listed)) and list(compact) == sorted(set(listed), key=lambda w: (len(w), w))
+    for word in listed[::997]:
+        assert word in compact
+    for stranger in ("abacul", "zzzzzzzzzz", "abaissablee", "", "ab", "été", "ABAISSA", 42):
+        assert (stranger in compact) == (stranger in set(listed)), stranger
+    assert list(WordList(["cheval", "abaque", "chevaux"]).of_length(6)) == ["abaque", "cheval"]
 
 
 def test_inflected_forms_are_allowed():

@@ -1,0 +1,228 @@
+"""How fast a guess is, next to what this machine can do at all (`make bench`).
+
+On a private stack, with wrk (Debian's package) at 64 connections, each measured in
+the same run so the ratios hold on any machine:
+
+- HAProxy answering by itself, and a bare FastAPI endpoint on the replicas' server
+  stack (bench/bare.py): the two ceilings;
+- the guess: fresh tries over thousands of logged-in players (each one try at a
+  time, in order), and replays of a played try; today's state; the game page; a
+  login (the password hash included, 8 connections): through HAProxy and straight to
+  one replica;
+- 401s and out-of-order 409s seen by these well-behaved players (both should be 0);
+- the memory of every process, idle.
+
+Players are sessions written into redis-game as a login writes them (the login
+itself is measured on its own). Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+
+import redis
+from motus import keys, session
+from motus.oidc import Tokens
+from motus.player import SessionRecord
+from motus_stack.stack import Stack
+from tests.support.accounts import PASSWORD, csrf_token, new_username, register
+from tests.support.players import todays_puzzle, wrong_words
+from tests.support.ports import free_base_port, free_port
+from tests.support.waiting import wait_until
+
+REPO = Path(__file__).resolve().parent.parent
+CONNECTIONS = 64
+THREADS = 2
+SECONDS = 10
+PLAYERS = 3000  # per fresh run: 5 tries each, more than wrk sends in SECONDS
+
+
+@dataclass
+class Run:
+    label: str
+    rate: float
+    p50: float
+    p99: float
+    statuses: dict[str, int]
+    errors: int
+
+    @property
+    def bad(self) -> str:
+        wrong = {k: v for k, v in self.statuses.items() if not k.startswith(("2", "3"))}
+        return ", ".join(f"{k}×{v}" for k, v in sorted(wrong.items())) or "-"
+
+
+def wrk(url: str, script: str, env: dict[str, str], connections: int = CONNECTIONS, seconds: int = SECONDS) -> Run:
+    result = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script, url],
+        cwd=REPO,
+        env={**os.environ, "BENCH_THREADS": str(THREADS), **env},
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
+    data = json.loads(line.removeprefix("BENCH "))
+    statuses: dict[str, int] = {}
+    for counts in data["threads"]:
+        for key, value in counts.items():
+            statuses[key] = statuses.get(key, 0) + value
+    return Run("", data["requests"] / data["seconds"], data["p50_ms"], data["p99_ms"], statuses, data["errors"])
+
+
+def make_players(stack: Stack, count: int, path: Path) -> Path:
+    """Logged-in players, as the login callback leaves them: a session in redis-game and its cookie."""
+    secret = stack.topology.secrets["GAME_SESSION_SECRET"]
+    game = redis.Redis.from_url(stack.topology.redis_url("redis-game"), decode_responses=True)
+    tokens = Tokens("bench-access", "bench-refresh", "", int(time.time()) + 3600)
+    lines = []
+    with game.pipeline(transaction=False) as pipe:
+        for _ in range(count):
+            sid = session.new_session_id()
+            record = SessionRecord.new(uuid.uuid4().hex, f"bench-{secrets.token_hex(3)}", tokens, uuid.uuid4().hex)
+            pipe.hset(keys.session(sid), mapping=record.to_hash())
+            pipe.expire(keys.session(sid), 3600)
+            lines.append(f"{session.COOKIE}={session.sign(sid, secret)}")
+        pipe.execute()
+    game.close()
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class Process:
+    """A helper process of the bench (the bare app, HAProxy alone), stopped by its pid."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], ready_url: str) -> None:
+        self.proc = subprocess.Popen(argv, cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+        wait_until(lambda: _answers(ready_url), timeout=20, what=ready_url)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx2.get(url, timeout=1).status_code < 500
+    except httpx2.HTTPError:
+        return False
+
+
+def _rss_mb(pid: int | None) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (OSError, TypeError):
+        return 0.0
+    match = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+def _login_env(stack: Stack, tmp: Path) -> dict[str, str]:
+    """One account and one CSRF cookie/token pair, posted again and again (the right password)."""
+    with httpx2.Client(base_url=stack.topology.public_url, timeout=10) as browser:
+        name = new_username()
+        assert register(browser, name).status_code == 303
+        browser.cookies.clear()
+        token = csrf_token(browser, "/auth/login")
+        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    body = str(httpx2.QueryParams({"username": name, "password": PASSWORD, "csrf_token": token}))
+    (tmp / "login-cookie").write_text(cookie + "\n")
+    return {"BENCH_PLAYERS": str(tmp / "login-cookie"), "BENCH_BODY": body, "BENCH_PATH": "/auth/login"}
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: `scripts/bootstrap.sh --bench` (or `make bench`) installs it.")
+    puzzle = todays_puzzle()
+    words = " ".join(wrong_words(puzzle, 5))
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="motus-bench-") as state:
+        tmp = Path(state)
+        stack = Stack(state_dir=tmp / "stack", base_port=free_base_port(), credential_rate=1_000_000)
+        stack.up(timeout=90)
+        bare_port, bare_haproxy_port = free_port(), free_port()
+        bare = Process(
+            [sys.executable, "-m", "motus_kit.serve", "bench.bare:create_app", "--port", str(bare_port)],
+            {},
+            f"http://127.0.0.1:{bare_port}/bare",
+        )
+        haproxy = Process(
+            ["haproxy", "-db", "-f", str(REPO / "bench" / "haproxy-bare.cfg")],
+            {"BENCH_BIND": f"127.0.0.1:{bare_haproxy_port}"},
+            f"http://127.0.0.1:{bare_haproxy_port}/",
+        )
+        try:
+            memory = {name: _rss_mb(stack.pid(name)) for name in stack.topology.process_names()}
+            public, direct = stack.topology.public_url, f"http://{stack.topology.address('motus-1')}"
+
+            def measure(label: str, url: str, script: str, env: dict[str, str], **kw) -> Run:
+                run = wrk(url, f"bench/wrk/{script}", env, **kw)
+                run.label = label
+                runs.append(run)
+                print(f"  {label:<52} {run.rate:>8.0f} req/s  p50 {run.p50:6.1f} ms  p99 {run.p99:7.1f} ms  {run.bad}")
+                return run
+
+            print(f"\nThroughput, {CONNECTIONS} connections, {SECONDS} s each, wrk -t{THREADS}, {os.cpu_count()} cores")
+            hap = measure("HAProxy answering by itself", f"http://127.0.0.1:{bare_haproxy_port}/", "get.lua", {})
+            bare_run = measure("bare FastAPI endpoint, one replica's stack", f"http://127.0.0.1:{bare_port}/bare",
+                               "get.lua", {"BENCH_PATH": "/bare"})  # fmt: skip
+            results = {}
+            for where, url in (("through HAProxy", public), ("straight to motus-1", direct)):
+                fresh = make_players(stack, PLAYERS, tmp / f"fresh-{where[:4]}")
+                env = {"BENCH_PLAYERS": str(fresh), "BENCH_WORDS": words, "BENCH_MODE": "fresh"}
+                results[("fresh", where)] = measure(f"guess, fresh tries, {where}", url, "guess.lua", env)
+                results[("replay", where)] = measure(
+                    f"guess, replays, {where}", url, "guess.lua", {**env, "BENCH_MODE": "replay"}
+                )
+                results[("today", where)] = measure(
+                    f"today's state, {where}",
+                    url,
+                    "get.lua",
+                    {"BENCH_PLAYERS": str(fresh), "BENCH_PATH": "/api/game/today"},
+                )
+                results[("page", where)] = measure(
+                    f"the game page, {where}", url, "get.lua", {"BENCH_PLAYERS": str(fresh), "BENCH_PATH": "/"}
+                )
+            login_env = _login_env(stack, tmp)
+            results["login"] = measure(
+                "login (argon2 included), through HAProxy, 8 connections", public, "post_form.lua", login_env,
+                connections=8,
+            )  # fmt: skip
+        finally:
+            bare.stop()
+            haproxy.stop()
+            stack.down()
+
+    print("\nRatios (same run):")
+    for what in ("fresh", "replay", "today", "page"):
+        via, straight = results[(what, "through HAProxy")], results[(what, "straight to motus-1")]
+        print(
+            f"  {what:<7} straight/bare {straight.rate / bare_run.rate:5.0%}   "
+            f"via HAProxy (2 replicas)/bare {via.rate / bare_run.rate:5.0%}   "
+            f"HAProxy's hop {1 - via.rate / straight.rate:+5.0%} against one replica directly"
+        )
+    print(f"  HAProxy alone / bare endpoint: {hap.rate / bare_run.rate:.1f}×")
+    wrong = sum(r.statuses.get("401_login_required", 0) + r.statuses.get("409_out_of_order", 0) for r in runs)
+    print(f"  401 login_required + 409 attempt_out_of_order seen by well-behaved players: {wrong}")
+    print("\nMemory of the idle stack (RSS):")
+    for name, mb in memory.items():
+        print(f"  {name:<22} {mb:6.0f} MB")
+    print(f"  {'in all':<22} {sum(memory.values()):6.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
