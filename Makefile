@@ -31,8 +31,10 @@ integration:
 	@scripts/bootstrap.sh --test
 	$(VENV)/pytest tests/integration
 
-bench:  ## numbers, not assertions: failover and throughput through HAProxy on a private stack
-	@scripts/bootstrap.sh --test
+bench:  ## numbers, not assertions: throughput against the machine's own ceilings, failover, delivery, monitoring
+	@scripts/bootstrap.sh --test --bench
+	$(VENV)/python -m bench.throughput
+	$(VENV)/python -m bench.layers
 	$(VENV)/python -m bench.failover
 	$(VENV)/python -m bench.delivery
 	$(VENV)/python -m bench.monitoring

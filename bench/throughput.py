@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from motus.oidc import Tokens
 from motus.player import SessionRecord
 from motus_stack.stack import Stack
 from tests.support.accounts import PASSWORD, csrf_token, new_username, register
+from tests.support.game_login import follow_redirects, sign_up_and_log_in
 from tests.support.players import todays_puzzle, wrong_words
 from tests.support.ports import free_base_port, free_port
 from tests.support.waiting import wait_until
@@ -48,6 +50,7 @@ CONNECTIONS = 64
 THREADS = 2
 SECONDS = 10
 PLAYERS = 3000  # per fresh run: 5 tries each, more than wrk sends in SECONDS
+REAL_PLAYERS = 300  # logged in through the provider (about 60 ms each here)
 
 
 @dataclass
@@ -123,12 +126,51 @@ def _answers(url: str) -> bool:
 
 
 def _rss_mb(pid: int | None) -> float:
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS") / 1024
+
+
+def _pss_mb(pid: int | None) -> float:
+    """Proportional set size: private memory plus each shared page divided among the
+    processes sharing it. Summed over the stack, a shared library counts once, not
+    once per replica as in a sum of RSS."""
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss") / 1024
+
+
+def _proc_kb(path: str, field: str) -> int:
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except (OSError, TypeError):
-        return 0.0
-    match = re.search(r"VmRSS:\s+(\d+) kB", status)
-    return int(match.group(1)) / 1024 if match else 0.0
+        text = Path(path).read_text()
+    except OSError:
+        return 0
+    match = re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def _memory(stack: Stack) -> dict[str, tuple[float, float]]:
+    return {name: (_rss_mb(stack.pid(name)), _pss_mb(stack.pid(name))) for name in stack.topology.process_names()}
+
+
+def real_players(stack: Stack, count: int, path: Path) -> Path:
+    """Players logged in through the provider for real (one account, `count` logins of
+    it by single sign-on: no password hash each time), their access tokens then made
+    due for renewal: the situation that used to log players out under load."""
+    with httpx2.Client(base_url=stack.topology.public_url, timeout=10) as first:
+        sign_up_and_log_in(first)
+        provider = {c.name: c.value for c in first.cookies.jar if c.name in ("motus_auth_session", "MOTUS_AUTH")}
+
+    def log_in(_: int) -> str:
+        with httpx2.Client(base_url=stack.topology.public_url, timeout=10, cookies=provider) as browser:
+            follow_redirects(browser, browser.get("/login"))
+            return next(c.value for c in browser.cookies.jar if c.name == session.COOKIE)
+
+    with ThreadPoolExecutor(4) as pool:
+        cookies = list(pool.map(log_in, range(count)))
+    secret = stack.topology.secrets["GAME_SESSION_SECRET"]
+    game = redis.Redis.from_url(stack.topology.redis_url("redis-game"), decode_responses=True)
+    for cookie in cookies:
+        game.hset(keys.session(session.unsign(cookie, secret)), "expires_at", str(int(time.time()) - 1))
+    game.close()
+    path.write_text("".join(f"{session.COOKIE}={cookie}\n" for cookie in cookies))
+    return path
 
 
 def _login_env(stack: Stack, tmp: Path) -> dict[str, str]:
@@ -166,7 +208,7 @@ def main() -> None:
             f"http://127.0.0.1:{bare_haproxy_port}/",
         )
         try:
-            memory = {name: _rss_mb(stack.pid(name)) for name in stack.topology.process_names()}
+            idle = _memory(stack)
             public, direct = stack.topology.public_url, f"http://{stack.topology.address('motus-1')}"
 
             def measure(label: str, url: str, script: str, env: dict[str, str], **kw) -> Run:
@@ -197,11 +239,20 @@ def main() -> None:
                 results[("page", where)] = measure(
                     f"the game page, {where}", url, "get.lua", {"BENCH_PLAYERS": str(fresh), "BENCH_PATH": "/"}
                 )
+            due = real_players(stack, REAL_PLAYERS, tmp / "due")
+            results["due"] = measure(
+                f"guess, {REAL_PLAYERS} players logged in for real, tokens due (5 tries, then replays)",
+                public,
+                "guess.lua",
+                {"BENCH_PLAYERS": str(due), "BENCH_WORDS": words, "BENCH_MODE": "fresh"},
+            )
             login_env = _login_env(stack, tmp)
             results["login"] = measure(
                 "login (argon2 included), through HAProxy, 8 connections", public, "post_form.lua", login_env,
                 connections=8,
             )  # fmt: skip
+            time.sleep(3)
+            loaded = _memory(stack)
         finally:
             bare.stop()
             haproxy.stop()
@@ -218,10 +269,13 @@ def main() -> None:
     print(f"  HAProxy alone / bare endpoint: {hap.rate / bare_run.rate:.1f}×")
     wrong = sum(r.statuses.get("401_login_required", 0) + r.statuses.get("409_out_of_order", 0) for r in runs)
     print(f"  401 login_required + 409 attempt_out_of_order seen by well-behaved players: {wrong}")
-    print("\nMemory of the idle stack (RSS):")
-    for name, mb in memory.items():
-        print(f"  {name:<22} {mb:6.0f} MB")
-    print(f"  {'in all':<22} {sum(memory.values()):6.0f} MB")
+    print("\nMemory, idle at start and again after the runs above (MB):")
+    print(f"  {'process':<22} {'RSS idle':>9} {'RSS after':>10} {'PSS idle':>9} {'PSS after':>10}")
+    for name in idle:
+        print(f"  {name:<22} {idle[name][0]:9.0f} {loaded[name][0]:10.0f} {idle[name][1]:9.0f} {loaded[name][1]:10.0f}")
+    totals = [sum(v[i] for v in table.values()) for table in (idle, loaded) for i in (0, 1)]
+    print(f"  {'in all':<22} {totals[0]:9.0f} {totals[2]:10.0f} {totals[1]:9.0f} {totals[3]:10.0f}")
+    print("  (RSS counts the shared libraries once per process; PSS shares them out: its sum is the stack's footprint)")
 
 
 if __name__ == "__main__":

@@ -7,14 +7,16 @@ which also decide when an old hash should be upgraded on the next login.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256  # hashing a megabyte "password" is a denial of service, not a password
-# zxcvbn's list of the 30,000 most common passwords, plus French favourites it lacks.
+# zxcvbn's list of the 30,000 most common passwords (data/common_passwords.txt, 212 kB:
+# importing zxcvbn for it cost 13 MB per replica), plus French favourites it lacks.
+COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
 _FRENCH_COMMON = {"motdepasse", "motdepasse1", "motdepasse123", "azertyuiop", "jetaime", "soleil123", "bonjour123"}
 
 _hasher = PasswordHasher()
@@ -22,7 +24,7 @@ _hasher = PasswordHasher()
 
 @cache
 def _common() -> frozenset[str]:
-    return frozenset(FREQUENCY_LISTS["passwords"]) | _FRENCH_COMMON
+    return frozenset(COMMON_PASSWORDS.read_text(encoding="ascii").split()) | _FRENCH_COMMON
 
 
 def problem(password: str, username: str) -> str | None:

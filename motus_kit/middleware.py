@@ -7,7 +7,6 @@ import os
 import re
 import time
 
-from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,6 +29,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+_SECURITY_RAW = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
 # HAProxy sets X-Request-ID (a UUID); a client may send its own. Anything odd is
 # replaced rather than copied into our logs.
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -72,6 +72,7 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, instance: str) -> None:
         self.app = app
         self.instance = instance
+        self._instance_raw = instance.encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,11 +102,13 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 started = True
-                headers = MutableHeaders(scope=message)
-                headers[INSTANCE_HEADER] = self.instance
-                headers["X-Request-ID"] = rid
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                # Raw header tuples, appended: a response that set one of the security
+                # headers itself (none does today) keeps its own.
+                raw = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in raw}
+                raw += [pair for pair in _SECURITY_RAW if pair[0] not in present]
+                raw += [(b"x-motus-instance", self._instance_raw), (b"x-request-id", rid.encode("latin-1"))]
+                message = {**message, "headers": raw}
             await send(message)
 
         received = 0

@@ -10,6 +10,7 @@ lets in-flight requests finish. A second signal stops at once.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import threading
 from types import FrameType
@@ -75,6 +76,11 @@ def main(argv: list[str] | None = None) -> None:
         server_header=False,
         lifespan="on",
     )
+    # Everything imported and built so far lives as long as the process: out of the
+    # garbage collector's reach, full collections stay short under load (no pauses
+    # that show in the p99).
+    gc.collect()
+    gc.freeze()
     DrainingServer(config, app.state.lifecycle, app.state.settings.drain_seconds).run()
 
 

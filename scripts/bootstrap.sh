@@ -6,6 +6,7 @@
 #   scripts/bootstrap.sh                the stack: haproxy, redis-server, Python packages
 #   scripts/bootstrap.sh --monitoring   also Prometheus and the Redis exporter (make up-monitoring)
 #   scripts/bootstrap.sh --test         everything the tests need: the above, Chromium, the test tools
+#   scripts/bootstrap.sh --bench        also wrk, the load generator of `make bench`
 #   --system-only                       stop after the apt packages (tests/unit/test_bootstrap.py
 #                                       runs the decisions against stub apt-get/apt-cache)
 set -euo pipefail
@@ -13,13 +14,15 @@ cd "$(dirname "$0")/.."
 
 want_browser=0
 want_monitoring=0
+want_bench=0
 system_only=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_browser=1; want_monitoring=1 ;;
     --monitoring) want_monitoring=1 ;;
+    --bench) want_bench=1 ;;
     --system-only) system_only=1 ;;
-    *) echo "bootstrap: unknown option $arg (expected --test, --monitoring or --system-only)" >&2; exit 2 ;;
+    *) echo "bootstrap: unknown option $arg (expected --test, --monitoring, --bench or --system-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -41,6 +44,9 @@ if [ "$want_monitoring" = 1 ]; then
   # promtool comes with Debian's prometheus package; upstream's exporter binary is redis_exporter.
   { have prometheus && have promtool; } || need_apt+=(prometheus)
   have prometheus-redis-exporter || have redis_exporter || need_apt+=(prometheus-redis-exporter)
+fi
+if [ "$want_bench" = 1 ]; then
+  have wrk || need_apt+=(wrk)
 fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then

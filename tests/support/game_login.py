@@ -9,7 +9,7 @@ import httpx2
 from tests.support.accounts import PASSWORD, csrf_token, new_username
 
 
-def _follow(client: httpx2.Client, resp: httpx2.Response, limit: int = 10) -> httpx2.Response:
+def follow_redirects(client: httpx2.Client, resp: httpx2.Response, limit: int = 10) -> httpx2.Response:
     for _ in range(limit):
         if resp.status_code not in (302, 303):
             return resp
@@ -28,7 +28,7 @@ def sign_up_and_log_in(client: httpx2.Client, username: str | None = None) -> st
     next_url = parse_qs(register_page.query)["next"][0]
     token = csrf_token(client, f"{register_page.path}?{register_page.query}")
     form = {"username": username, "password": PASSWORD, "password_confirm": PASSWORD, "csrf_token": token}
-    final = _follow(client, client.post("/auth/register", data={**form, "next": next_url}))
+    final = follow_redirects(client, client.post("/auth/register", data={**form, "next": next_url}))
     assert final.status_code == 200 and "player-name" in final.text, final.text[:500]
     return username
 
@@ -40,7 +40,7 @@ def log_in(client: httpx2.Client, username: str, password: str = PASSWORD) -> ht
     next_url = parse_qs(login_page.query)["next"][0]
     token = csrf_token(client, f"{login_page.path}?{login_page.query}")
     form = {"username": username, "password": password, "csrf_token": token, "next": next_url}
-    return _follow(client, client.post("/auth/login", data=form))
+    return follow_redirects(client, client.post("/auth/login", data=form))
 
 
 def _path(location: str) -> str:

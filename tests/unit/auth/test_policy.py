@@ -43,6 +43,12 @@ def test_weak_passwords_are_refused_with_a_reason(password, username, reason):
     assert reason in passwords.problem(password, username)
 
 
+def test_the_committed_common_passwords_are_exactly_zxcvbn_s():
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    assert passwords.COMMON_PASSWORDS.read_text(encoding="ascii").split() == FREQUENCY_LISTS["passwords"]
+
+
 def test_a_decent_password_is_accepted():
     assert passwords.problem("la tortue verte 1987", "carol") is None
 

@@ -122,6 +122,12 @@ def test_not_root_without_sudo_says_what_it_needs(tmp_path):
     assert machine.log.read_text() == ""
 
 
+def test_bench_asks_for_wrk_only(tmp_path):
+    machine = Machine(tmp_path)
+    assert machine.run("--test", "--bench").returncode == 0
+    assert machine.installed() == ["wrk"]
+
+
 def test_an_unknown_option_is_refused(tmp_path):
     result = Machine(tmp_path).run("--tset")
     assert result.returncode == 2 and "unknown option --tset" in result.stderr
