@@ -318,7 +318,7 @@ def test_openapi_documents_the_error_body(healthy_stack):
     assert "401" in spec["paths"]["/api/game/guess"]["post"]["responses"]
 
 
-def test_access_token_is_refreshed_before_it_expires(healthy_stack, player):
+def test_access_token_is_refreshed_by_the_calls_that_need_it_only(healthy_stack, player):
     import redis
 
     store = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-game"), decode_responses=True)
@@ -326,7 +326,11 @@ def test_access_token_is_refreshed_before_it_expires(healthy_stack, player):
         [key] = [k for k in store.scan_iter("game:v1:session:*") if store.hget(k, "name") == player.name]
         before = store.hgetall(key)
         store.hset(key, "expires_at", "0")  # as if the access token were about to expire
+        # Playing needs no token: the provider is not asked, whatever its state.
         assert player.today().status_code == 200
+        assert store.hget(key, "refresh_token") == before["refresh_token"]
+        # The statistics are read with the player's token: renewed first.
+        assert player.client.get("/api/game/stats").status_code == 200
         after = store.hgetall(key)
         assert after["access_token"] != before["access_token"]
         assert after["refresh_token"] != before["refresh_token"]  # rotated at the provider
@@ -373,12 +377,15 @@ def test_an_auth_outage_during_refresh_keeps_the_player_logged_in(healthy_stack,
         store.hset(key, "expires_at", "0")
         healthy_stack.stop(["redis-auth"])
         try:
-            assert player.today().status_code == 200  # the refresh failed, the game goes on
-            assert store.exists(key)
+            # The statistics need the token: its renewal fails, the player stays logged in
+            # and the read goes on with the token they have (still valid for a while).
+            assert player.client.get("/api/game/stats").status_code == 200
+            assert player.today().status_code == 200
+            assert store.exists(key) and store.hget(key, "expires_at") == "0"
         finally:
             healthy_stack.start(["redis-auth"])
             healthy_stack.wait_ready(timeout=20)
-        assert player.today().status_code == 200
+        assert player.client.get("/api/game/stats").status_code == 200
         assert int(store.hget(key, "expires_at")) > 0  # refreshed once the provider was back
     finally:
         store.close()

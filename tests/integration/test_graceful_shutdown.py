@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -67,8 +68,8 @@ def test_sigterm_drains_then_finishes_in_flight_request_then_exits(replica):
     lived = time.monotonic() - sent_at
     # It waited for the in-flight request (2.2 s left) rather than exiting after the 1.5 s drain.
     assert lived >= 2.0
-    log = proc.stdout.read()
-    assert '"message": "draining before shutdown"' in log
+    lines = [json.loads(line) for line in proc.stdout.read().splitlines() if line.startswith("{")]
+    assert any(line["message"] == "draining before shutdown" for line in lines)
 
 
 def test_second_signal_stops_at_once(replica):
