@@ -89,7 +89,7 @@ def wrk(url: str, script: str, env: dict[str, str], connections: int = CONNECTIO
 
 def make_players(stack: Stack, count: int, path: Path) -> Path:
     """Logged-in players, as the login callback leaves them: a session in redis-game and its cookie."""
-    secret = stack.topology.secrets["GAME_SESSION_SECRET"]
+    secret = stack.saved_secrets()["GAME_SESSION_SECRET"]
     game = redis.Redis.from_url(stack.topology.redis_url("redis-game"), decode_responses=True)
     tokens = Tokens("bench-access", "bench-refresh", "", int(time.time()) + 3600)
     lines = []

@@ -120,6 +120,10 @@ class Stack:
             json.dump(saved, fh)
         return saved
 
+    def saved_secrets(self) -> dict[str, str]:
+        """This stack's secrets (generated on first use): for tools that act as a service would."""
+        return self._secrets()
+
     def _saved_settings(self) -> dict:
         try:
             return json.loads(self._settings_file.read_text())
