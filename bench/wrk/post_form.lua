@@ -1,9 +1,15 @@
--- POST one form (BENCH_BODY, urlencoded) to BENCH_PATH with one Cookie (first line of BENCH_PLAYERS).
+-- POST a form to BENCH_PATH, cycling through BENCH_PLAYERS: one "cookie<TAB>urlencoded body"
+-- per line (the login bench: one account per line, so concurrent logins are different users).
 package.path = package.path .. ";bench/wrk/?.lua"
 require "common"
 
-local cookie = io.lines(os.getenv("BENCH_PLAYERS"))()
-local path, body = os.getenv("BENCH_PATH"), os.getenv("BENCH_BODY")
+local forms = {}
+for line in io.lines(os.getenv("BENCH_PLAYERS")) do
+  local cookie, body = line:match("^(.-)\t(.*)$")
+  forms[#forms + 1] = {cookie = cookie, body = body}
+end
+local path = os.getenv("BENCH_PATH")
+local n = 0
 
 function setup(thread)
   thread:set("tid", #threads)
@@ -13,8 +19,10 @@ end
 function request()
   local probe = throwaway()
   if probe then return probe end
-  local headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie}
-  return wrk.format("POST", path, headers, body)
+  n = n + 1
+  local form = forms[(n % #forms) + 1]
+  local headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = form.cookie}
+  return wrk.format("POST", path, headers, form.body)
 end
 
 function response(status, headers, body)
