@@ -58,7 +58,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
   $sudo apt-get update -qq
   # Debian's browser package is `chromium`; Ubuntu only has `chromium-browser`.
-  # The policy is read whole before it is searched: with `apt-cache policy | grep -q`
+  # The policy is read whole before it is searched: piped straight into a quiet grep
   # under pipefail, grep stops at its first match, apt-cache dies writing the rest
   # (SIGPIPE, status 141) and the test reads "no candidate" on Debian.
   if [[ " ${need_apt[*]} " == *" chromium "* ]]; then
