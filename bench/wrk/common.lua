@@ -37,3 +37,16 @@ function throwaway()
   end
   return nil
 end
+
+-- Each thread keeps its index (tid) for the scripts' own use; every response is counted.
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+
+function response(status, headers, body)
+  count(status, body)
+  encoded = encode_counts()
+end
+
+function done(summary, latency, requests) report(summary, latency) end

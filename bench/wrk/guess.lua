@@ -4,7 +4,7 @@
 --   BENCH_MODE     "fresh": each player's next try; "replay": try 1 again and again
 --   BENCH_THREADS  wrk's -t, so that each thread keeps to players of its own
 package.path = package.path .. ";bench/wrk/?.lua"
-require "common"
+require "common" -- setup, response and done
 
 local players, words = {}, {}
 for line in io.lines(os.getenv("BENCH_PLAYERS")) do players[#players + 1] = line end
@@ -12,11 +12,6 @@ for w in string.gmatch(os.getenv("BENCH_WORDS"), "%S+") do words[#words + 1] = w
 local replay = os.getenv("BENCH_MODE") == "replay"
 local nthreads = tonumber(os.getenv("BENCH_THREADS"))
 local k = 0
-
-function setup(thread)
-  thread:set("tid", #threads)
-  table.insert(threads, thread)
-end
 
 function request()
   local probe = throwaway()
@@ -32,10 +27,3 @@ function request()
   local headers = {["Content-Type"] = "application/json", ["Cookie"] = players[(i % #players) + 1]}
   return wrk.format("POST", "/api/game/guess", headers, body)
 end
-
-function response(status, headers, body)
-  count(status, body)
-  encoded = encode_counts()
-end
-
-function done(summary, latency, requests) report(summary, latency) end

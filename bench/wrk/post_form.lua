@@ -1,7 +1,7 @@
 -- POST a form to BENCH_PATH, cycling through BENCH_PLAYERS: one "cookie<TAB>urlencoded body"
 -- per line (the login bench: one account per line, so concurrent logins are different users).
 package.path = package.path .. ";bench/wrk/?.lua"
-require "common"
+require "common" -- setup, response and done
 
 local forms = {}
 for line in io.lines(os.getenv("BENCH_PLAYERS")) do
@@ -11,11 +11,6 @@ end
 local path = os.getenv("BENCH_PATH")
 local n = 0
 
-function setup(thread)
-  thread:set("tid", #threads)
-  table.insert(threads, thread)
-end
-
 function request()
   local probe = throwaway()
   if probe then return probe end
@@ -24,10 +19,3 @@ function request()
   local headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = form.cookie}
   return wrk.format("POST", path, headers, form.body)
 end
-
-function response(status, headers, body)
-  count(status, body)
-  encoded = encode_counts()
-end
-
-function done(summary, latency, requests) report(summary, latency) end
