@@ -12,10 +12,10 @@ import statistics
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 import httpx2
 
+from bench.procs import rss_mb
 from motus_stack import haproxy_stats
 from motus_stack.stack import Stack
 from tests.support.game_login import log_in, sign_up_and_log_in
@@ -123,13 +123,6 @@ def login_timings(stack: Stack, players: int = 10) -> dict[str, float]:
     return {"signup": statistics.median(signups), "login": statistics.median(logins)}
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="motus-bench-") as state:
         # The bench signs up dozens of players from one address: lift HAProxy's login wall.
@@ -171,7 +164,7 @@ def main() -> None:
             print("\nresident memory per process (game replicas with the 178k-word list loaded), MiB")
             for row in stack.status():
                 if row.pid:
-                    print(f"  {row.name:<12} {rss_mib(row.pid):6.1f}")
+                    print(f"  {row.name:<12} {rss_mb(row.pid):6.1f}")
         finally:
             stack.down()
 

@@ -18,39 +18,20 @@ from pathlib import Path
 
 import httpx2
 
+from bench.procs import cpu_seconds, rss_mb
 from motus_stack import prometheus_conf
 from motus_stack.stack import Stack
 from motus_stack.topology import MONITORING_NAMES
 from tests.support.ports import free_base_port
 
 WINDOW_SECONDS = 60.0
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(pid: int) -> float:
-    """utime + stime of a process and its reaped children (fields 14-17 of /proc/PID/stat)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
-    except OSError:
-        return 0.0
-    return sum(int(value) for value in fields[11:15]) / TICKS
-
-
-def _rss_mb(pid: int | None) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, TypeError):
-        pass
-    return 0.0
 
 
 def _measure(stack: Stack, names: list[str]) -> dict[str, float]:
     pids = {name: stack.pid(name) for name in names}
-    before = {name: _cpu_seconds(pid) for name, pid in pids.items() if pid}
+    before = {name: cpu_seconds(pid) for name, pid in pids.items() if pid}
     time.sleep(WINDOW_SECONDS)
-    return {name: _cpu_seconds(pids[name]) - start for name, start in before.items()}
+    return {name: cpu_seconds(pids[name]) - start for name, start in before.items()}
 
 
 def _percent(seconds: float) -> str:
@@ -62,10 +43,10 @@ def _cost_per_scrape(stack: Stack, name: str, url: str, rounds: int = 100) -> fl
     pid = stack.pid(name)
     with httpx2.Client(timeout=5) as client:
         client.get(url)
-        before = _cpu_seconds(pid)
+        before = cpu_seconds(pid)
         for _ in range(rounds):
             client.get(url)
-        return (_cpu_seconds(pid) - before) / rounds
+        return (cpu_seconds(pid) - before) / rounds
 
 
 def main() -> None:
@@ -79,7 +60,7 @@ def main() -> None:
         try:
             time.sleep(12)  # past start-up and the first scrapes
             monitors = _measure(stack, list(MONITORING_NAMES))
-            memory = {name: _rss_mb(stack.pid(name)) for name in MONITORING_NAMES}
+            memory = {name: rss_mb(stack.pid(name)) for name in MONITORING_NAMES}
             targets = prometheus_conf.scrape_jobs(stack.topology)
             per_scrape = {}
             for job, instances in targets.items():

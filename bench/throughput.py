@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -35,6 +34,7 @@ from pathlib import Path
 import httpx2
 
 import redis
+from bench.procs import pss_mb, rss_mb
 from motus import keys, session
 from motus.oidc import Tokens
 from motus.player import SessionRecord
@@ -125,28 +125,8 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _rss_mb(pid: int | None) -> float:
-    return _proc_kb(f"/proc/{pid}/status", "VmRSS") / 1024
-
-
-def _pss_mb(pid: int | None) -> float:
-    """Proportional set size: private memory plus each shared page divided among the
-    processes sharing it. Summed over the stack, a shared library counts once, not
-    once per replica as in a sum of RSS."""
-    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss") / 1024
-
-
-def _proc_kb(path: str, field: str) -> int:
-    try:
-        text = Path(path).read_text()
-    except OSError:
-        return 0
-    match = re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)
-    return int(match.group(1)) if match else 0
-
-
 def _memory(stack: Stack) -> dict[str, tuple[float, float]]:
-    return {name: (_rss_mb(stack.pid(name)), _pss_mb(stack.pid(name))) for name in stack.topology.process_names()}
+    return {name: (rss_mb(stack.pid(name)), pss_mb(stack.pid(name))) for name in stack.topology.process_names()}
 
 
 def real_players(stack: Stack, count: int, path: Path) -> Path:
