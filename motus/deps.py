@@ -13,13 +13,7 @@ from motus.player import Player
 from motus.score_client import ScoreClient
 from motus.settings import GameSettings
 from motus.store import GameStore, LoginStore, SessionStore
-
-
-async def _settings(request: Request) -> GameSettings:
-    return request.app.state.settings
-
-
-GameSettingsDep = Annotated[GameSettings, Depends(_settings)]
+from motus_kit.deps import from_state
 
 
 async def _player(request: Request) -> Player:
@@ -28,34 +22,11 @@ async def _player(request: Request) -> Player:
     return await player.load(request.cookies.get(session.COOKIE), secret, state.stores.sessions, state.provider)
 
 
-async def _games(request: Request) -> GameStore:
-    return request.app.state.stores.games
-
-
-async def _logins(request: Request) -> LoginStore:
-    return request.app.state.stores.logins
-
-
-async def _sessions(request: Request) -> SessionStore:
-    return request.app.state.stores.sessions
-
-
-async def _score(request: Request) -> ScoreClient:
-    return request.app.state.score
-
-
-async def _provider(request: Request) -> Provider:
-    return request.app.state.provider
-
-
-async def _metrics(request: Request) -> GameMetrics:
-    return request.app.state.game_metrics
-
-
+GameSettingsDep = Annotated[GameSettings, Depends(from_state("settings"))]
 PlayerDep = Annotated[Player, Depends(_player)]
-GameStoreDep = Annotated[GameStore, Depends(_games)]
-LoginStoreDep = Annotated[LoginStore, Depends(_logins)]
-SessionStoreDep = Annotated[SessionStore, Depends(_sessions)]
-ProviderDep = Annotated[Provider, Depends(_provider)]
-ScoreDep = Annotated[ScoreClient, Depends(_score)]
-GameMetricsDep = Annotated[GameMetrics, Depends(_metrics)]
+GameStoreDep = Annotated[GameStore, Depends(from_state("stores", "games"))]
+LoginStoreDep = Annotated[LoginStore, Depends(from_state("stores", "logins"))]
+SessionStoreDep = Annotated[SessionStore, Depends(from_state("stores", "sessions"))]
+ProviderDep = Annotated[Provider, Depends(from_state("provider"))]
+ScoreDep = Annotated[ScoreClient, Depends(from_state("score"))]
+GameMetricsDep = Annotated[GameMetrics, Depends(from_state("game_metrics"))]

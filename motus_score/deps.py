@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from motus_kit.deps import from_state
 from motus_score import access
 from motus_score.access import Caller
 from motus_score.store import ScoreStore
-
-
-async def _store(request: Request) -> ScoreStore:
-    return request.app.state.stores
 
 
 async def _optional_caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller | None:
@@ -30,11 +26,6 @@ async def _caller(caller: Annotated[Caller | None, Depends(_optional_caller)]) -
     return access.required(caller)
 
 
-async def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-ScoreStoreDep = Annotated[ScoreStore, Depends(_store)]
+ScoreStoreDep = Annotated[ScoreStore, Depends(from_state("stores"))]
 CallerDep = Annotated[Caller, Depends(_caller)]
 OptionalCallerDep = Annotated[Caller | None, Depends(_optional_caller)]
-NowDep = Annotated[datetime, Depends(_now)]

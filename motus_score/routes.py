@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from motus_kit.deps import NowDep
 from motus_kit.errors import error_responses
 from motus_score import access, records
-from motus_score.deps import CallerDep, NowDep, OptionalCallerDep, ScoreStoreDep
+from motus_score.deps import CallerDep, OptionalCallerDep, ScoreStoreDep
 from motus_score.schemas import PLAYER_ID, AllTimeBoardOut, DailyBoardOut, ResultIn, ResultOut, StatsOut
 from motus_score.store import Recorded
 

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Request, Response
 
 from motus import play, scores
 from motus.deps import GameMetricsDep, GameStoreDep, PlayerDep, ScoreDep
 from motus.schemas import GameOut, GuessIn, GuessOut
+from motus_kit.deps import NowDep
 from motus_kit.errors import ApiError, error_responses
 
 router = APIRouter(prefix="/api/game", tags=["game"])
 
-
-async def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-NowDep = Annotated[datetime, Depends(_now)]
 
 _ERRORS = {
     401: "login_required: no player is logged in on this browser (or the login ended).",
