@@ -23,8 +23,12 @@ CASES = [
     ("bench.layer_apps:framework", "/layers/model", "  + a response model"),
     ("bench.layer_apps:framework", "/layers/deps", "  + five dependencies"),
     ("bench.layer_apps:kit", "/layers/plain", "replica shell, body read"),
-    ("bench.layer_apps:kit_without_metrics", "/layers/plain", "  without the metrics middleware"),
-    ("bench.layer_apps:kit_without_request_context", "/layers/plain", "  without the request-context middleware"),
+    ("bench.layer_apps:kit_without_metrics", "/layers/plain", "  without the request metrics"),
+    (
+        "bench.layer_apps:kit_without_request_context",
+        "/layers/plain",
+        "  without the request-context middleware (nor metrics)",
+    ),
     ("bench.layer_apps:kit", "/layers/deps", "replica shell, body + response models + five dependencies"),
 ]
 SCRIPT = (

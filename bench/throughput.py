@@ -170,7 +170,9 @@ def _login_env(stack: Stack, tmp: Path, accounts: int = 16) -> dict[str, str]:
     return {"BENCH_PLAYERS": str(tmp / "logins"), "BENCH_PATH": "/auth/login"}
 
 
-def main() -> None:
+def main(quick: bool = "--quick" in sys.argv) -> None:
+    """`--quick`: the two ceilings and the guess only (a minute instead of five), to
+    try a change to the hot path."""
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: `scripts/bootstrap.sh --bench` (or `make bench`) installs it.")
     puzzle = todays_puzzle()
@@ -214,6 +216,8 @@ def main() -> None:
                 results[("replay", where)] = measure(
                     f"guess, replays, {where}", url, "guess.lua", {**env, "BENCH_MODE": "replay"}
                 )
+                if quick:
+                    continue
                 results[("today", where)] = measure(
                     f"today's state, {where}",
                     url,
@@ -223,6 +227,12 @@ def main() -> None:
                 results[("page", where)] = measure(
                     f"the game page, {where}", url, "get.lua", {"BENCH_PLAYERS": str(fresh), "BENCH_PATH": "/"}
                 )
+            if quick:
+                for what in ("fresh", "replay"):
+                    via, straight = results[(what, "through HAProxy")], results[(what, "straight to motus-1")]
+                    print(f"  {what}: straight/bare {straight.rate / bare_run.rate:.0%}, "
+                          f"via HAProxy/bare {via.rate / bare_run.rate:.0%}")  # fmt: skip
+                return
             # HAProxy's own hop: one replica behind it against the same replica straight.
             stack.stop(["motus-2"])
             hop_players = make_players(stack, PLAYERS, tmp / "hop")

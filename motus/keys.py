@@ -20,10 +20,14 @@ def session(session_id: str) -> str:
     return f"{PREFIX}:session:{session_id}"
 
 
+# "u:" marks a game keyed by an account's subject; it stays in the format so games
+# under way when this code is deployed are still found. The guess script builds the
+# key from this prefix too (store._GUESS_IN_SESSION).
+GAME_PREFIX = f"{PREFIX}:game:u:"
+
+
 def game(subject: str, puzzle: int) -> str:
-    # "u:" marks a game keyed by an account's subject; it stays in the format so games
-    # under way when this code is deployed are still found.
-    return f"{PREFIX}:game:u:{subject}:{puzzle}"
+    return f"{GAME_PREFIX}{subject}:{puzzle}"
 
 
 def day_figures(puzzle: int) -> str:

@@ -97,7 +97,7 @@ class Player:
     def require(self) -> str:
         """The subject, or a 401 asking a visitor to log in."""
         if self.record is None:
-            raise ApiError(401, "login_required", "Connectez-vous pour jouer.")
+            raise login_required()
         return self.record.subject
 
     async def access_token(self) -> str | None:
@@ -113,6 +113,16 @@ class Player:
         if self.record.expires_at - time.time() < REFRESH_MARGIN_SECONDS and self.session_id:
             self.record = await _refresh(self.session_id, self.record, self._sessions, self._provider)
         return self.record.access_token if self.record else None
+
+
+def login_required() -> ApiError:
+    return ApiError(401, "login_required", "Connectez-vous pour jouer.")
+
+
+async def subject_of(session_id: str | None, sessions: SessionStore) -> str:
+    """The subject of a browser's session, or the 401 Player.require gives a visitor."""
+    record = SessionRecord.from_hash(await sessions.get(session_id) or {}) if session_id else None
+    return Player(session_id, record).require()
 
 
 async def load(cookie: str | None, secret: str, sessions: SessionStore, provider: Provider) -> Player:

@@ -23,11 +23,11 @@ from motus.game.rules import Attempt, Mark, Status
 # on one and finished on the other cannot take a negative time.
 # The day's figures for operators (players who started, games won in N / lost) are
 # counted here too: exactly once per player and game, whichever replica served them.
-# KEYS[1] game, KEYS[2] outbox stream, KEYS[3] the day's figures. ARGV: attempt
-# number, word, marks (JSON), status after, ttl, player, name, puzzle.
-_APPLY_GUESS = (
+# Named locals in, named locals out: game_key, outbox_key, day_key, player, name,
+# puzzle (strings), and ARGV: attempt number, word, marks (JSON), status after, ttl.
+_GUESS_BODY = (
     """
-local raw = redis.call('GET', KEYS[1])
+local raw = redis.call('GET', game_key)
 local state
 if raw then state = cjson.decode(raw) else state = {attempts = {}, status = 'playing'} end
 local n = tonumber(ARGV[1])
@@ -43,29 +43,62 @@ local clock = redis.call('TIME')
 local now = tonumber(clock[1])
 if count == 0 then
   state.started = now
-  redis.call('HINCRBY', KEYS[3], 'players', 1)
-  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[5]))
+  redis.call('HINCRBY', day_key, 'players', 1)
+  redis.call('EXPIRE', day_key, tonumber(ARGV[5]))
 end
 state.attempts[count + 1] = {word = ARGV[2], marks = cjson.decode(ARGV[3])}
 state.status = ARGV[4]
 if state.status ~= 'playing' then
   state.finished = now
-  redis.call('HINCRBY', KEYS[3], state.status .. ':' .. tostring(count + 1), 1)
+  redis.call('HINCRBY', day_key, state.status .. ':' .. tostring(count + 1), 1)
   -- The outbox entry (outbox.FinishedGame), from locals named like its fields.
-  local player, name, puzzle = ARGV[6], ARGV[7], ARGV[8]
   local won = '0'
   if state.status == 'won' then won = '1' end
   local attempts = count + 1
   local seconds = math.max(0, now - (state.started or now))
   local finished_at_ms = now * 1000 + math.floor(tonumber(clock[2]) / 1000)
   """
-    + outbox.append_lua("KEYS[2]")
+    + outbox.append_lua("outbox_key")
     + """
 end
 local encoded = cjson.encode(state)
-redis.call('SET', KEYS[1], encoded, 'EX', tonumber(ARGV[5]))
+redis.call('SET', game_key, encoded, 'EX', tonumber(ARGV[5]))
 return {'applied', encoded}
 """
+)
+
+# A guess for a known player. KEYS[1] game, KEYS[2] outbox stream, KEYS[3] the day's
+# figures. ARGV[6..8]: player, name, puzzle.
+_APPLY_GUESS = (
+    """
+local game_key, outbox_key, day_key = KEYS[1], KEYS[2], KEYS[3]
+local player, name, puzzle = ARGV[6], ARGV[7], ARGV[8]
+"""
+    + _GUESS_BODY
+)
+
+# A guess from a browser's session: the session read (and its expiry pushed back, as
+# every read does) and the guess in one round trip, the hot path of the whole
+# platform. The game's key is built here from the session's subject, so it is not
+# declared in KEYS: fine on one Redis or a Sentinel-watched primary, not on a Redis
+# Cluster (which this platform does not use). The subject is read as
+# player.SessionRecord.from_hash reads it, older field names included.
+# KEYS[1] session, KEYS[2] outbox stream, KEYS[3] the day's figures. ARGV[6] the
+# puzzle, ARGV[7] the game keys' prefix, ARGV[8] the session's lifetime.
+_GUESS_IN_SESSION = (
+    """
+local function present(value) return value and value ~= '' end
+local fields = redis.call('HMGET', KEYS[1], 'subject', 'user_id', 'player', 'name')
+local player = fields[1]
+if not present(player) then player = fields[2] end
+if not present(player) and present(fields[3]) then player = string.gsub(fields[3], '^u:', '') end
+if not present(player) then return {'no_session', ''} end
+redis.call('EXPIRE', KEYS[1], ARGV[8])
+local name = fields[4] or ''
+local puzzle = ARGV[6]
+local game_key, outbox_key, day_key = ARGV[7] .. player .. ':' .. puzzle, KEYS[2], KEYS[3]
+"""
+    + _GUESS_BODY
 )
 
 
@@ -89,6 +122,7 @@ class Outcome(StrEnum):
     CONFLICT = "conflict"  # another word was already played for that attempt
     FINISHED = "finished"  # the game is over
     OUT_OF_ORDER = "out_of_order"  # the attempt number skips ahead
+    NO_SESSION = "no_session"  # the browser's session has ended: nothing was played
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,7 @@ class GameStore:
         self.redis = redis
         # EVALSHA, falling back to EVAL once after a Redis restart emptied its script cache.
         self._apply_guess = redis.register_script(_APPLY_GUESS)
+        self._guess_in_session = redis.register_script(_GUESS_IN_SESSION)
 
     async def load(self, subject: str, puzzle: int) -> GameState:
         return GameState.from_json(await self.redis.get(keys.game(subject, puzzle)))
@@ -129,6 +164,25 @@ class GameStore:
                 player.subject,
                 player.name,
                 puzzle,
+            ],
+        )
+        return Outcome(outcome), GameState.from_json(raw or None)
+
+    async def guess_in_session(
+        self, session_id: str, puzzle: int, number: int, attempt: Attempt, status: Status
+    ) -> tuple[Outcome, GameState]:
+        """apply_guess for the player of a session, read in the same round trip."""
+        outcome, raw = await self._guess_in_session(
+            keys=[keys.session(session_id), keys.OUTBOX, keys.day_figures(puzzle)],
+            args=[
+                number,
+                attempt.word,
+                json.dumps([m.value for m in attempt.marks]),
+                status.value,
+                keys.GAME_TTL_SECONDS,
+                puzzle,
+                keys.GAME_PREFIX,
+                keys.SESSION_TTL_SECONDS,
             ],
         )
         return Outcome(outcome), GameState.from_json(raw or None)

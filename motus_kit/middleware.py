@@ -1,4 +1,5 @@
-"""Per-request plumbing: request id, instance header, one JSON access line, last-resort 500."""
+"""Per-request plumbing: request id, instance header, one JSON access line, the request
+metrics, last-resort 500."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from motus_kit.errors import error_body
 from motus_kit.logs import request_id_var
+from motus_kit.metrics import RequestMetrics
 
 access_log = logging.getLogger("motus.access")
 error_log = logging.getLogger("motus.errors")
@@ -69,9 +71,10 @@ def _request_id(scope: Scope) -> str:
 class RequestContextMiddleware:
     """Pure ASGI (not BaseHTTPMiddleware) so it adds no task per request and sees every response."""
 
-    def __init__(self, app: ASGIApp, instance: str) -> None:
+    def __init__(self, app: ASGIApp, instance: str, metrics: RequestMetrics | None = None) -> None:
         self.app = app
         self.instance = instance
+        self.metrics = metrics
         self._instance_raw = instance.encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -140,6 +143,8 @@ class RequestContextMiddleware:
                 message = "Une erreur interne est survenue. Elle a été enregistrée."
                 await _send_json(send_with_headers, 500, error_body("internal_error", message))
         finally:
+            if self.metrics is not None:
+                self.metrics.record(scope, status, start)
             path = scope.get("path", "")
             level = logging.DEBUG if path.endswith(_PROBE_SUFFIXES) and status < 400 else logging.INFO
             access_log.log(

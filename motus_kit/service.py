@@ -72,6 +72,5 @@ def build_service(
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
-    install_metrics(app)
-    app.add_middleware(RequestContextMiddleware, instance=settings.instance)
+    app.add_middleware(RequestContextMiddleware, instance=settings.instance, metrics=install_metrics(app))
     return app

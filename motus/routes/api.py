@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter, Depends, Request, Response
 
-from motus import play, scores
-from motus.deps import GameMetricsDep, GameStoreDep, PlayerDep, ScoreDep
+from motus import play, scores, session
+from motus.deps import GameStoreDep, PlayerDep, ScoreDep
 from motus.schemas import GameOut, GuessIn, GuessOut
 from motus_kit.deps import NowDep
 from motus_kit.errors import ApiError, error_responses
+from motus_kit.responses import FastJSONResponse
 
 router = APIRouter(prefix="/api/game", tags=["game"])
 
@@ -33,6 +36,9 @@ async def _json_only(request: Request) -> None:
         raise ApiError(415, "unsupported_media_type", "Envoyez le corps en JSON (Content-Type: application/json).")
 
 
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
 @router.get(
     "/today",
     response_model=GameOut,
@@ -47,6 +53,8 @@ async def today(player: PlayerDep, games: GameStoreDep, now: NowDep, response: R
 @router.post(
     "/guess",
     response_model=GuessOut,
+    # A dependency, not a call in the route: it must answer 415 before the body is
+    # validated as JSON (a 422 would hide the real mistake).
     dependencies=[Depends(_json_only)],
     responses=error_responses(
         {
@@ -60,11 +68,16 @@ async def today(player: PlayerDep, games: GameStoreDep, now: NowDep, response: R
     ),
     summary="Play a try; idempotent per attempt number",
 )
-async def guess(
-    body: GuessIn, player: PlayerDep, games: GameStoreDep, now: NowDep, metrics: GameMetricsDep, response: Response
-) -> GuessOut:
-    _private(response)
-    return await play.guess(games, player, body.attempt, body.word, body.puzzle, now, metrics)
+async def guess(body: GuessIn, request: Request) -> Response:
+    # The platform's hot path: no dependency to resolve beyond the body, the session
+    # read inside the guess's own Redis script, and the answer encoded once
+    # (README, "Speed"). Per-player state: never cached.
+    app = request.app.state
+    session_id = session.unsign(request.cookies.get(session.COOKIE), app.settings.session_secret.get_secret_value())
+    answer = await play.guess(
+        app.stores, session_id, body.attempt, body.word, body.puzzle, datetime.now(UTC), app.game_metrics
+    )
+    return FastJSONResponse(answer, headers=_NO_STORE)
 
 
 @router.get(

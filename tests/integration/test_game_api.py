@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import concurrent.futures
+import json
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx2
 import pytest
 
+import redis
+from motus import keys
 from motus.game import rules
+from motus.schemas import GameOut, GuessOut
 from tests.support.game_login import callback_url, log_in, sign_up_and_log_in
 from tests.support.players import Player, todays_puzzle, wrong_words
 
@@ -262,7 +266,6 @@ def test_answer_is_in_no_page_script_or_error(healthy_stack, player, puzzle):
 
 
 def test_visitor_without_login_sees_the_welcome_page_and_cannot_play(healthy_stack, puzzle):
-    import redis
 
     store = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-game"))
     try:
@@ -319,7 +322,6 @@ def test_openapi_documents_the_error_body(healthy_stack):
 
 
 def test_access_token_is_refreshed_by_the_calls_that_need_it_only(healthy_stack, player):
-    import redis
 
     store = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-game"), decode_responses=True)
     try:
@@ -369,7 +371,6 @@ def test_a_login_started_in_one_browser_cannot_be_finished_in_another(healthy_st
 
 
 def test_an_auth_outage_during_refresh_keeps_the_player_logged_in(healthy_stack, player):
-    import redis
 
     store = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-game"), decode_responses=True)
     try:
@@ -389,3 +390,58 @@ def test_an_auth_outage_during_refresh_keeps_the_player_logged_in(healthy_stack,
         assert int(store.hget(key, "expires_at")) > 0  # refreshed once the provider was back
     finally:
         store.close()
+
+
+def _game_store(stack) -> redis.Redis:
+    return redis.Redis.from_url(stack.topology.redis_url("redis-game"), decode_responses=True)
+
+
+def _session_key(player: Player) -> str:
+    # The cookie is "<session id>.<signature>" (motus_kit/signing.py).
+    return keys.session(player.client.cookies["motus_session"].split(".")[0])
+
+
+def test_a_guess_answers_exactly_what_its_schema_documents(player, puzzle):
+    # The guess encodes its answer itself (the hot path, README "Speed"); it must be
+    # what the documented model would have produced, byte for byte once parsed.
+    [wrong] = wrong_words(puzzle, 1)
+    for body in (player.guess(1, wrong).json(), player.guess(1, wrong).json(), player.guess(2, puzzle.answer).json()):
+        assert GuessOut.model_validate(body).model_dump(mode="json") == body
+    today = player.today().json()
+    assert GameOut.model_validate(today).model_dump(mode="json") == today
+    assert {k: v for k, v in body.items() if k not in ("replayed", "server_time")} == {
+        k: v for k, v in today.items() if k != "server_time"
+    }
+
+
+def test_a_session_that_ended_cannot_play_even_with_its_signed_cookie(healthy_stack, player, puzzle):
+    store = _game_store(healthy_stack)
+    first, refused = wrong_words(puzzle, 1)[0], "x" * puzzle.length
+    assert player.guess(1, first).status_code == 200
+    subject = store.hget(_session_key(player), "subject")
+    store.delete(_session_key(player))
+    for word in (wrong_words(puzzle, 2)[1], refused):  # a playable word, then a refused one
+        resp = player.guess(2, word)
+        assert resp.status_code == 401 and resp.json()["code"] == "login_required", resp.text
+    # Nothing was played, and the session was not brought back to life by the script.
+    game = json.loads(store.get(keys.game(subject, puzzle.number)))
+    assert [a["word"] for a in game["attempts"]] == [first] and not store.exists(_session_key(player))
+
+
+def test_a_session_in_the_older_format_still_plays_the_same_game(healthy_stack, player, puzzle):
+    # Sessions written before the subject had a field of its own kept it as "user_id"
+    # and "player" = "u:" + subject (player.SessionRecord.from_hash): the guess script
+    # reads them the same way.
+    store = _game_store(healthy_stack)
+    first, second = wrong_words(puzzle, 2)
+    assert player.guess(1, first).status_code == 200
+    key = _session_key(player)
+    subject = store.hget(key, "subject")
+    for old_fields in ({"user_id": subject}, {"player": f"u:{subject}"}):
+        store.hdel(key, "subject", "user_id", "player")
+        store.hset(key, mapping=old_fields)
+        store.persist(key)
+        resp = player.guess(2, second)
+        assert resp.status_code == 200, resp.text
+        assert [a["word"] for a in resp.json()["attempts"]] == [first.upper(), second.upper()]
+        assert store.ttl(key) > 0  # a guess pushes the session's expiry back, as any read does
