@@ -4,7 +4,10 @@
 # haproxy/ and redis/ are not in the image: they run from their official images.
 
 # Pinned to an exact patch release on Debian 12, the same Debian as the dev machine.
-FROM python:3.11.13-slim-bookworm
+# A build argument only so that the compose tests, which cannot pull images, can
+# build on a local stand-in (tests/compose/compose.standins.yml); users get this one.
+ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
+FROM ${PYTHON_IMAGE}
 
 # No .pyc files (the code directory is read-only for the app user anyway) and
 # unbuffered stdout/stderr so JSON log lines reach `docker compose logs` at once.

@@ -17,8 +17,8 @@ down:
 status:
 	@$(VENV)/motus-stack status
 
-test:  ## install what is missing, then lint and run the whole suite
-	@scripts/bootstrap.sh --test
+test:  ## install what is missing, then lint and run the whole suite (the compose suite too, as root)
+	@scripts/bootstrap.sh --test --compose-if-root
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/pytest

@@ -7,6 +7,12 @@
 #   scripts/bootstrap.sh --monitoring   also Prometheus and the Redis exporter (make up-monitoring)
 #   scripts/bootstrap.sh --test         everything the tests need: the above, Chromium, the test tools
 #   scripts/bootstrap.sh --bench        also wrk, the load generator of `make bench`
+#   scripts/bootstrap.sh --compose      also what the compose tests run on (tests/compose/):
+#                                       Debian's docker.io and debootstrap, and Docker
+#                                       Compose v2 pinned by hash (requirements-compose.txt)
+#   --compose-if-root                   the same when root or passwordless sudo is at hand,
+#                                       else one line saying the compose tests will skip
+#                                       (what `make test` uses)
 #   --system-only                       stop after the apt packages (tests/unit/test_bootstrap.py
 #                                       runs the decisions against stub apt-get/apt-cache)
 set -euo pipefail
@@ -15,18 +21,32 @@ cd "$(dirname "$0")/.."
 want_browser=0
 want_monitoring=0
 want_bench=0
+want_compose=0
 system_only=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_browser=1; want_monitoring=1 ;;
     --monitoring) want_monitoring=1 ;;
     --bench) want_bench=1 ;;
+    --compose) want_compose=1 ;;
+    --compose-if-root) want_compose=auto ;;
     --system-only) system_only=1 ;;
-    *) echo "bootstrap: unknown option $arg (expected --test, --monitoring, --bench or --system-only)" >&2; exit 2 ;;
+    *) echo "bootstrap: unknown option $arg (expected --test, --monitoring, --bench, --compose," \
+            "--compose-if-root or --system-only)" >&2; exit 2 ;;
   esac
 done
 
 have() { command -v "$1" >/dev/null 2>&1; }
+
+if [ "$want_compose" = auto ]; then
+  # Containers need an engine, and starting one (or installing it) needs root.
+  if [ "$(id -u)" = 0 ] || { have sudo && sudo -n true >/dev/null 2>&1; }; then
+    want_compose=1
+  else
+    want_compose=0
+    echo "bootstrap: not root and no passwordless sudo: the compose tests (tests/compose/) will be skipped"
+  fi
+fi
 
 need_apt=()
 have haproxy || need_apt+=(haproxy)
@@ -47,6 +67,12 @@ if [ "$want_monitoring" = 1 ]; then
 fi
 if [ "$want_bench" = 1 ]; then
   have wrk || need_apt+=(wrk)
+fi
+if [ "$want_compose" = 1 ]; then
+  # The engine (dockerd, with its docker client) and the builder of the stand-in
+  # images' Debian base (tests/compose/images.py).
+  have dockerd || need_apt+=(docker.io)
+  have debootstrap || need_apt+=(debootstrap)
 fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -88,4 +114,13 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+if [ "$want_compose" = 1 ]; then
+  compose_stamp=.venv/.compose-$(sha256sum requirements-compose.txt | cut -c1-16)
+  if [ ! -f "$compose_stamp" ]; then
+    echo "installing Docker Compose v2 into .venv (requirements-compose.txt)"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements-compose.txt
+    rm -f .venv/.compose-*
+    touch "$compose_stamp"
+  fi
 fi

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 BOOTSTRAP = Path(__file__).resolve().parents[3] / "scripts" / "bootstrap.sh"
-REAL_TOOLS = ("dirname", "cat", "grep", "sha256sum", "cut", "rm", "touch")
+REAL_TOOLS = ("dirname", "cat", "grep", "sha256sum", "cut", "rm", "touch", "true")
 EVERYTHING = ("haproxy", "redis-server", "python3", "chromium", "prometheus", "promtool", "prometheus-redis-exporter")
+CONTAINERS = ("dockerd", "debootstrap")
 DEBIAN_POLICY = "chromium:\n  Installed: (none)\n  Candidate: 156.0.8078.108-1~deb12u1\n  Version table:\n"
 UBUNTU_POLICY = "chromium:\n  Installed: (none)\n  Candidate: (none)\n  Version table:\n"
 
@@ -46,7 +47,8 @@ class Machine:
         (root / "policy.txt").write_text(policy + "     1.0 500\n" * 20000)
         _script(self.bin / "apt-cache", f'echo "apt-cache $*" >> {self.log}\nexec cat {root / "policy.txt"}\n')
         if sudo:
-            _script(self.bin / "sudo", f'echo "sudo $*" >> {self.log}\nexec "$@"\n')
+            # `sudo -n true` asks whether sudo works without a password: it does here.
+            _script(self.bin / "sudo", f'echo "sudo $*" >> {self.log}\n[ "$1" = -n ] && shift\nexec "$@"\n')
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -131,3 +133,38 @@ def test_bench_asks_for_wrk_only(tmp_path):
 def test_an_unknown_option_is_refused(tmp_path):
     result = Machine(tmp_path).run("--tset")
     assert result.returncode == 2 and "unknown option --tset" in result.stderr
+
+
+def test_compose_asks_for_the_engine_and_debootstrap(tmp_path):
+    machine = Machine(tmp_path)
+    result = machine.run("--test", "--compose")
+    assert result.returncode == 0, result.stderr
+    assert machine.installed() == ["docker.io", "debootstrap"]
+
+
+def test_compose_with_both_present_asks_for_nothing(tmp_path):
+    machine = Machine(tmp_path, present=(*EVERYTHING, *CONTAINERS))
+    assert machine.run("--test", "--compose").returncode == 0
+    assert machine.log.read_text() == ""
+
+
+def test_make_test_installs_the_compose_tools_as_root(tmp_path):
+    machine = Machine(tmp_path, present=(*EVERYTHING, "debootstrap"))
+    result = machine.run("--test", "--compose-if-root")
+    assert result.returncode == 0, result.stderr
+    assert machine.installed() == ["docker.io"]
+
+
+def test_make_test_installs_the_compose_tools_with_passwordless_sudo(tmp_path):
+    machine = Machine(tmp_path, uid=1000, sudo=True)
+    assert machine.run("--test", "--compose-if-root").returncode == 0
+    assert "sudo apt-get install" in machine.log.read_text()
+    assert machine.installed() == ["docker.io", "debootstrap"]
+
+
+def test_make_test_without_root_skips_the_compose_tools_and_says_so(tmp_path):
+    machine = Machine(tmp_path, uid=1000)
+    result = machine.run("--test", "--compose-if-root")
+    assert result.returncode == 0, result.stderr
+    assert machine.log.read_text() == ""
+    assert "the compose tests (tests/compose/) will be skipped" in result.stdout

@@ -1,0 +1,92 @@
+"""docker-compose.yml run for real, as a test's private project (tests/compose/)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import time
+from pathlib import Path
+
+from tests.compose.engine import Engine, compose_command
+
+REPO = Path(__file__).resolve().parents[2]
+OVERRIDE = Path(__file__).parent / "compose.standins.yml"
+# The platform itself; Prometheus, Loki, Alloy and Grafana have no stand-in images
+# (Debian packages none of the last three): see the README's Docker section.
+PLATFORM = [
+    "haproxy", "motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2",
+    "redis-game", "redis-score", "redis-auth",
+]  # fmt: skip
+
+
+class ComposeStack:
+    def __init__(self, engine: Engine, work_dir: Path, http_port: int, stats_port: int) -> None:
+        self.project = f"motus-test-{secrets.token_hex(3)}"
+        self.public_url = f"http://127.0.0.1:{http_port}"
+        self.stats_url = f"http://127.0.0.1:{stats_port}"
+        clients = json.loads((REPO / "motus_auth" / "clients.example.json").read_text())
+        for client in clients["clients"]:
+            client["redirect_uris"] = [f"{self.public_url}/login/callback"]
+            client["post_logout_redirect_uris"] = [f"{self.public_url}/"]
+        clients_file = work_dir / "clients.json"
+        clients_file.write_text(json.dumps(clients))
+        clients_file.chmod(0o644)  # read by the app user inside the containers
+        self.env = {
+            **engine.env,
+            "MOTUS_TEST_HTTP_PORT": str(http_port),
+            "MOTUS_TEST_STATS_PORT": str(stats_port),
+            "MOTUS_TEST_PUBLIC_URL": self.public_url,
+            "MOTUS_TEST_CLIENTS_FILE": str(clients_file),
+            # What a user puts in .env, fresh for every run.
+            "AUTH_CLIENT_SECRET_MOTUS_GAME": secrets.token_urlsafe(32),
+            "GAME_SESSION_SECRET": secrets.token_urlsafe(48),
+            "AUTH_SECRET_KEY": secrets.token_urlsafe(48),
+            "GRAFANA_ADMIN_PASSWORD": secrets.token_urlsafe(16),
+        }
+        self._base = [*compose_command(), "-p", self.project, "-f", str(REPO / "docker-compose.yml"),
+                      "-f", str(OVERRIDE), "--project-directory", str(REPO)]  # fmt: skip
+
+    def compose(self, *args: str, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [*self._base, *args], env=self.env, capture_output=True, text=True, timeout=timeout, cwd=REPO
+        )
+        if check and done.returncode != 0:
+            output = f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+            raise AssertionError(f"docker compose {' '.join(args)} failed:\n{output}")
+        return done
+
+    def docker(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+        return subprocess.run(["docker", *args], env=self.env, capture_output=True, text=True, timeout=timeout)
+
+    def up(self, *services: str, timeout: float = 600) -> float:
+        """`up --build --wait`: returns the seconds it took."""
+        start = time.monotonic()
+        self.compose("up", "--build", "--detach", "--wait", "--wait-timeout", "180", *(services or PLATFORM),
+                     timeout=timeout)  # fmt: skip
+        return time.monotonic() - start
+
+    def down(self) -> None:
+        self.compose("down", "--volumes", "--remove-orphans", "--timeout", "20", timeout=180)
+
+    def ps(self) -> list[dict]:
+        """One entry per container of the project (running or not), as `ps --format json` gives it."""
+        out = self.compose("ps", "--all", "--format", "json").stdout.strip()
+        if not out:
+            return []
+        if out.startswith("["):
+            return json.loads(out)
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    def state(self, service: str) -> dict:
+        [entry] = [c for c in self.ps() if c["Service"] == service]
+        return entry
+
+    def container_id(self, service: str) -> str:
+        return self.compose("ps", "--all", "-q", service).stdout.strip()
+
+    def leftovers(self) -> dict[str, list[str]]:
+        """What of this project is still in the engine: containers, volumes, networks."""
+        label = f"label=com.docker.compose.project={self.project}"
+        listings = {"containers": ("ps", "-a"), "volumes": ("volume", "ls"), "networks": ("network", "ls")}
+        return {kind: self.docker(*cmd, "--filter", label, "-q").stdout.split() for kind, cmd in listings.items()}

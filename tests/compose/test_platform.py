@@ -1,0 +1,79 @@
+"""docker-compose.yml, run for real: what the local suite checks, with containers."""
+
+from __future__ import annotations
+
+import httpx2
+import pytest
+
+from motus_stack import haproxy_stats
+from tests.compose.stack import PLATFORM
+from tests.support.players import Player, finish_game
+from tests.support.waiting import wait_until
+
+# A cold first run builds the images inside the first test's setup (about two minutes here).
+pytestmark = [pytest.mark.compose, pytest.mark.timeout(900)]
+
+COOKIES = {"MOTUS_GAME": ("/", "motus"), "MOTUS_SCORE": ("/api/score/", "score"), "MOTUS_AUTH": ("/auth/", "auth")}
+
+
+def test_every_service_is_up_and_healthy(compose_stack):
+    states = {c["Service"]: (c["State"], c.get("Health")) for c in compose_stack.ps()}
+    assert states == {service: ("running", "healthy") for service in PLATFORM}
+    servers = haproxy_stats.server_states(compose_stack.stats_url)
+    assert {name: servers[name] for name in ("motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2")} == {
+        name: "UP" for name in ("motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2")
+    }
+
+
+def test_routing_and_the_three_sticky_cookies(compose_stack):
+    for cookie, (path, service) in COOKIES.items():
+        with httpx2.Client(base_url=compose_stack.public_url, timeout=10) as client:
+            first = client.get(path)
+            assert first.status_code == 200, (path, first.text[:200])
+            instance = first.headers["x-motus-instance"]
+            assert instance.startswith(f"{service}-")
+            set_cookie = first.headers["set-cookie"]
+            assert set_cookie.startswith(f"{cookie}={instance};") and "HttpOnly" in set_cookie, set_cookie
+            # The cookie keeps this browser on that replica.
+            assert {client.get(path).headers["x-motus-instance"] for _ in range(10)} == {instance}
+        # Without the cookie, both replicas serve.
+        seen = set()
+        for _ in range(20):
+            seen.add(httpx2.get(compose_stack.public_url + path, timeout=10).headers["x-motus-instance"])
+        assert seen == {f"{service}-1", f"{service}-2"}
+
+
+def test_a_player_registers_plays_finishes_and_is_scored(compose_stack):
+    with Player(compose_stack.public_url) as player:
+        finish_game(player, won_in=3)
+        assert player.today().json()["status"] == "won"
+        # The result crosses the outbox, HAProxy's internal frontend and the score
+        # service's token check, all inside the containers' networks.
+        stats = wait_until(
+            lambda: (s := player.client.get("/api/game/stats").json()).get("played") == 1 and s,
+            timeout=20,
+            what="the result at the score service",
+        )
+        assert stats["won"] == 1 and stats["distribution"]["3"] == 1
+        board = player.client.get("/api/game/leaderboards").json()
+        assert player.name in str(board)
+
+
+def test_only_haproxy_publishes_ports_and_only_on_the_loopback(compose_stack):
+    published = {
+        (c["Service"], p["URL"], p["PublishedPort"])
+        for c in compose_stack.ps()
+        for p in c.get("Publishers") or []
+        if p.get("PublishedPort")
+    }
+    http_port = int(compose_stack.public_url.rsplit(":", 1)[1])
+    stats_port = int(compose_stack.stats_url.rsplit(":", 1)[1])
+    assert published == {("haproxy", "127.0.0.1", http_port), ("haproxy", "127.0.0.1", stats_port)}
+
+
+def test_services_reach_each_other_only_through_haproxy(compose_stack):
+    # The game's peers URL is HAProxy's internal frontend, which is not published.
+    env = compose_stack.docker("inspect", "--format", "{{json .Config.Env}}", compose_stack.container_id("motus-1"))
+    assert "GAME_PEERS_URL=http://haproxy:8081" in env.stdout
+    assert all(p.get("TargetPort") != 8081 or not p.get("PublishedPort") for c in compose_stack.ps()
+               for p in c.get("Publishers") or [])  # fmt: skip
