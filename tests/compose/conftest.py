@@ -12,7 +12,7 @@ import pytest
 
 from tests.compose.engine import CACHE_DIR, Unavailable, compose_command, engine
 from tests.compose.images import Builder
-from tests.compose.stack import ComposeStack
+from tests.compose.stack import ComposeStack, remove_earlier_projects
 from tests.support.ports import free_port
 
 
@@ -36,7 +36,9 @@ def standin_images(docker_engine):
 
 @pytest.fixture(scope="session")
 def compose_stack(docker_engine, standin_images, tmp_path_factory):
-    stack = ComposeStack(docker_engine, tmp_path_factory.mktemp("compose"), free_port(), free_port())
+    for project in remove_earlier_projects(docker_engine.env):
+        print(f"\n[compose] removed {project}, left running by an earlier run")
+    stack = ComposeStack(docker_engine, tmp_path_factory.mktemp("compose"), free_port(), free_port(), free_port())
     try:
         seconds = stack.up()
         print(f"\n[compose] {stack.project}: up --build --wait in {seconds:.1f} s")

@@ -117,3 +117,13 @@ def engine() -> Iterator[Engine]:
                 daemon.kill()
                 daemon.wait(timeout=10)
             log.close()
+            _unmount_under(run)
+
+
+def _unmount_under(root: Path) -> None:
+    """dockerd leaves its network namespace's bind mount in the exec root: unmounted,
+    or the temporary directory could not be removed."""
+    with open("/proc/mounts") as fh:
+        points = [line.split()[1] for line in fh if line.split()[1].startswith(str(root))]
+    for point in sorted(points, key=len, reverse=True):
+        subprocess.run(["umount", "-l", point], capture_output=True, timeout=30)

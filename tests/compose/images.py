@@ -2,7 +2,8 @@
 
 No container registry can be reached from these machines, so `haproxy:…`, `redis:…`
 and `python:…` cannot be pulled. A Debian base is debootstrapped from the host's own
-apt mirror and imported; HAProxy, Redis and Python stand-ins are built on it
+apt mirror and imported; HAProxy, Redis, Python, Prometheus and Redis-exporter
+stand-ins are built on it
 (standins/*.Containerfile). They are tagged under `motus-standin/`, never under the
 upstream names, and docker-compose.yml keeps pinning the upstream images for users:
 only tests/compose/compose.standins.yml points at these.
@@ -32,6 +33,8 @@ STANDINS = {
     "haproxy": f"{NAMESPACE}/haproxy:debian-{SUITE}",
     "redis": f"{NAMESPACE}/redis:debian-{SUITE}",
     "python": f"{NAMESPACE}/python:debian-{SUITE}",
+    "prometheus": f"{NAMESPACE}/prometheus:debian-{SUITE}",
+    "redis-exporter": f"{NAMESPACE}/redis-exporter:debian-{SUITE}",
 }
 BASE = f"{NAMESPACE}/debian:{SUITE}"
 EXTRA_CA_DIR = Path("/usr/local/share/ca-certificates")

@@ -12,19 +12,21 @@ from tests.compose.engine import Engine, compose_command
 
 REPO = Path(__file__).resolve().parents[2]
 OVERRIDE = Path(__file__).parent / "compose.standins.yml"
-# The platform itself; Prometheus, Loki, Alloy and Grafana have no stand-in images
-# (Debian packages none of the last three): see the README's Docker section.
+# The platform itself, and the monitoring Debian packages (Loki, Alloy and Grafana
+# have no stand-in: see the README's Docker section).
 PLATFORM = [
     "haproxy", "motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2",
     "redis-game", "redis-score", "redis-auth",
 ]  # fmt: skip
+MONITORING = ["prometheus", "redis-game-exporter", "redis-score-exporter", "redis-auth-exporter"]
 
 
 class ComposeStack:
-    def __init__(self, engine: Engine, work_dir: Path, http_port: int, stats_port: int) -> None:
+    def __init__(self, engine: Engine, work_dir: Path, http_port: int, stats_port: int, prometheus_port: int) -> None:
         self.project = f"motus-test-{secrets.token_hex(3)}"
         self.public_url = f"http://127.0.0.1:{http_port}"
         self.stats_url = f"http://127.0.0.1:{stats_port}"
+        self.prometheus_url = f"http://127.0.0.1:{prometheus_port}"
         clients = json.loads((REPO / "motus_auth" / "clients.example.json").read_text())
         for client in clients["clients"]:
             client["redirect_uris"] = [f"{self.public_url}/login/callback"]
@@ -36,6 +38,7 @@ class ComposeStack:
             **engine.env,
             "MOTUS_TEST_HTTP_PORT": str(http_port),
             "MOTUS_TEST_STATS_PORT": str(stats_port),
+            "MOTUS_TEST_PROMETHEUS_PORT": str(prometheus_port),
             "MOTUS_TEST_PUBLIC_URL": self.public_url,
             "MOTUS_TEST_CLIENTS_FILE": str(clients_file),
             # What a user puts in .env, fresh for every run.
@@ -62,8 +65,8 @@ class ComposeStack:
     def up(self, *services: str, timeout: float = 600) -> float:
         """`up --build --wait`: returns the seconds it took."""
         start = time.monotonic()
-        self.compose("up", "--build", "--detach", "--wait", "--wait-timeout", "180", *(services or PLATFORM),
-                     timeout=timeout)  # fmt: skip
+        services = services or (*PLATFORM, *MONITORING)
+        self.compose("up", "--build", "--detach", "--wait", "--wait-timeout", "180", *services, timeout=timeout)
         return time.monotonic() - start
 
     def down(self) -> None:
@@ -90,3 +93,19 @@ class ComposeStack:
         label = f"label=com.docker.compose.project={self.project}"
         listings = {"containers": ("ps", "-a"), "volumes": ("volume", "ls"), "networks": ("network", "ls")}
         return {kind: self.docker(*cmd, "--filter", label, "-q").stdout.split() for kind, cmd in listings.items()}
+
+
+def remove_earlier_projects(env: dict[str, str]) -> list[str]:
+    """Projects of an earlier run that never reached its teardown (a killed run), by
+    their `motus-test-` name: removed with their volumes and networks. The tests'
+    own engine keeps its data root between runs and would restart their containers."""
+    listed = subprocess.run(
+        ["docker", "ps", "-a", "--filter", "label=com.docker.compose.project", "--format",
+         '{{.Label "com.docker.compose.project"}}'],
+        env=env, capture_output=True, text=True, timeout=60,
+    ).stdout.split()  # fmt: skip
+    projects = sorted({name for name in listed if name.startswith("motus-test-")})
+    for project in projects:
+        subprocess.run([*compose_command(), "-p", project, "down", "--volumes", "--timeout", "5"], env=env,
+                       capture_output=True, timeout=180)  # fmt: skip
+    return projects

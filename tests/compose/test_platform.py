@@ -6,7 +6,7 @@ import httpx2
 import pytest
 
 from motus_stack import haproxy_stats
-from tests.compose.stack import PLATFORM
+from tests.compose.stack import MONITORING, PLATFORM
 from tests.support.players import Player, finish_game
 from tests.support.waiting import wait_until
 
@@ -18,7 +18,11 @@ COOKIES = {"MOTUS_GAME": ("/", "motus"), "MOTUS_SCORE": ("/api/score/", "score")
 
 def test_every_service_is_up_and_healthy(compose_stack):
     states = {c["Service"]: (c["State"], c.get("Health")) for c in compose_stack.ps()}
-    assert states == {service: ("running", "healthy") for service in PLATFORM}
+    # The exporters' images have no shell, hence no healthcheck: Prometheus's `up` is theirs.
+    assert states == {
+        **{service: ("running", "healthy") for service in [*PLATFORM, "prometheus"]},
+        **{service: ("running", "") for service in MONITORING if service.endswith("-exporter")},
+    }
     servers = haproxy_stats.server_states(compose_stack.stats_url)
     assert {name: servers[name] for name in ("motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2")} == {
         name: "UP" for name in ("motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2")
@@ -59,16 +63,22 @@ def test_a_player_registers_plays_finishes_and_is_scored(compose_stack):
         assert player.name in str(board)
 
 
-def test_only_haproxy_publishes_ports_and_only_on_the_loopback(compose_stack):
+def test_of_the_platform_only_haproxy_publishes_ports(compose_stack):
     published = {
         (c["Service"], p["URL"], p["PublishedPort"])
         for c in compose_stack.ps()
         for p in c.get("Publishers") or []
         if p.get("PublishedPort")
     }
-    http_port = int(compose_stack.public_url.rsplit(":", 1)[1])
-    stats_port = int(compose_stack.stats_url.rsplit(":", 1)[1])
-    assert published == {("haproxy", "127.0.0.1", http_port), ("haproxy", "127.0.0.1", stats_port)}
+    port = {url: int(url.rsplit(":", 1)[1]) for url in (compose_stack.public_url, compose_stack.stats_url,
+                                                         compose_stack.prometheus_url)}  # fmt: skip
+    # The replicas and the stores publish nothing; besides HAProxy, only Prometheus
+    # (no authentication: the loopback only, as in docker-compose.yml).
+    assert published == {
+        ("haproxy", "127.0.0.1", port[compose_stack.public_url]),
+        ("haproxy", "127.0.0.1", port[compose_stack.stats_url]),
+        ("prometheus", "127.0.0.1", port[compose_stack.prometheus_url]),
+    }
 
 
 def test_services_reach_each_other_only_through_haproxy(compose_stack):
@@ -77,3 +87,21 @@ def test_services_reach_each_other_only_through_haproxy(compose_stack):
     assert "GAME_PEERS_URL=http://haproxy:8081" in env.stdout
     assert all(p.get("TargetPort") != 8081 or not p.get("PublishedPort") for c in compose_stack.ps()
                for p in c.get("Publishers") or [])  # fmt: skip
+
+
+def test_prometheus_scrapes_every_replica_haproxy_and_each_store(compose_stack):
+    # compose's own prometheus.yml and rules, against the containers' real names and ports.
+    def targets() -> dict[str, str]:
+        data = httpx2.get(f"{compose_stack.prometheus_url}/api/v1/targets", timeout=5).json()["data"]
+        return {t["labels"]["instance"]: t["health"] for t in data["activeTargets"]}
+
+    instances = ["motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2", "haproxy", "prometheus",
+                 "redis-game", "redis-score", "redis-auth"]  # fmt: skip
+    wait_until(lambda: targets() == dict.fromkeys(instances, "up"), timeout=60, interval=1, what="every target up")
+    query = httpx2.get(f"{compose_stack.prometheus_url}/api/v1/query", params={"query": "redis_up"}, timeout=5)
+    assert {r["metric"]["instance"]: r["value"][1] for r in query.json()["data"]["result"]} == {
+        "redis-game": "1", "redis-score": "1", "redis-auth": "1"
+    }  # fmt: skip
+    rules = httpx2.get(f"{compose_stack.prometheus_url}/api/v1/rules", timeout=5).json()["data"]["groups"]
+    alerts = {r["name"] for g in rules for r in g["rules"] if r["type"] == "alerting"}
+    assert {"MotusReplicaDown", "MotusRedisDown", "MotusOutboxStuck"} <= alerts
