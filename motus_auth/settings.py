@@ -18,9 +18,9 @@ class AuthSettings(ServiceSettings):
     # Signs the provider session cookie and the CSRF tokens. `motus-stack` generates
     # one per stack; compose requires it from the environment.
     secret_key: Secret
-    # The first lock after five failed logins for an account; it doubles with each
-    # further failure (see throttle.py).
-    login_lock_seconds: int = Field(default=throttle.ACCOUNT_FIRST_LOCK_SECONDS, ge=1, le=3600)
+    # The first lock of an address on an account after five failed logins; it doubles
+    # with each further failure (see throttle.py).
+    login_lock_seconds: int = Field(default=throttle.FIRST_LOCK_SECONDS, ge=1, le=3600)
     # The provider's public identifier: the `iss` of every token, and the base of every
     # endpoint in the discovery document. The URL browsers use, through HAProxy.
     issuer: str = Field(default="http://127.0.0.1:8080/auth", pattern=r"^https?://[^/]+/auth$")

@@ -88,17 +88,28 @@ class ProviderSessions:
 
 
 # A login attempt is counted before the password is checked, in one atomic step, and
-# the attempt that reaches the limit sets the lock right then: sixty attempts sent at
-# once cannot all slip past the limit while the first ones are still being hashed.
-# KEYS: account lock, ip lock, account count, ip count.
-# ARGV: window, free account failures, max ip failures, first lock, max lock.
+# the attempt that reaches a limit sets the lock right then: sixty attempts sent at
+# once cannot all slip past it while the first ones are still being hashed. The
+# rules are throttle.py's (pair_lock_seconds, slowed_down).
+# KEYS: pair lock, address lock, pair count, address count, account count, the
+# account's shared slot. ARGV: window, free pair failures, max address failures,
+# first lock, max lock, account slow-down threshold, slot seconds.
 _RESERVE = """
 local wait = math.max(redis.call('TTL', KEYS[1]), redis.call('TTL', KEYS[2]), 0)
 if wait > 0 then return wait end
+local from_here = tonumber(redis.call('GET', KEYS[3]) or '0')
+local on_account = tonumber(redis.call('GET', KEYS[5]) or '0')
+if on_account >= tonumber(ARGV[6]) and from_here > 0 then
+  if not redis.call('SET', KEYS[6], 1, 'EX', ARGV[7], 'NX') then
+    return math.max(1, redis.call('TTL', KEYS[6]))
+  end
+end
 local count = redis.call('INCR', KEYS[3])
 redis.call('EXPIRE', KEYS[3], ARGV[1], 'NX')
 local ip_count = redis.call('INCR', KEYS[4])
 redis.call('EXPIRE', KEYS[4], ARGV[1], 'NX')
+redis.call('INCR', KEYS[5])
+redis.call('EXPIRE', KEYS[5], ARGV[1], 'NX')
 local free, max_lock = tonumber(ARGV[2]), tonumber(ARGV[5])
 if count >= free then
   redis.call('SET', KEYS[1], 1, 'EX', math.min(max_lock, tonumber(ARGV[4]) * 2 ^ (count - free)))
@@ -108,48 +119,70 @@ return 0
 """
 
 
-class LoginFailures:
-    """Counts login attempts per account and per client IP and applies the locks."""
+# The reservation of a successful attempt taken back; a count that expired meanwhile is
+# not brought back below zero (or without its expiry).
+# KEYS: pair count, pair lock, address count, account count.
+_SUCCEEDED = """
+redis.call('DEL', KEYS[1], KEYS[2])
+for i = 3, 4 do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+end
+"""
 
-    def __init__(self, redis: Redis, first_lock: int = throttle.ACCOUNT_FIRST_LOCK_SECONDS) -> None:
+
+class LoginFailures:
+    """Counts login attempts per (account, address), per address and per account, and
+    applies the locks and the slow-down of throttle.py."""
+
+    def __init__(self, redis: Redis, first_lock: int = throttle.FIRST_LOCK_SECONDS) -> None:
         self.redis = redis
         self.first_lock = first_lock
         self._reserve = redis.register_script(_RESERVE)
+        self._succeeded = redis.register_script(_SUCCEEDED)
 
-    def _keys(self, account: str, ip: str) -> list[str]:
-        return [
-            keys.lock("account", account),
-            keys.lock("ip", ip),
-            keys.failures("account", account),
-            keys.failures("ip", ip),
-        ]
+    @staticmethod
+    def _pair(account: str, ip: str) -> str:
+        return f"{account}@{ip}"
 
     async def reserve(self, account: str, ip: str) -> int:
         """0 if this attempt may check the password, else the seconds to wait."""
+        pair = self._pair(account, ip)
+        keys_ = [
+            keys.lock("pair", pair),
+            keys.lock("ip", ip),
+            keys.failures("pair", pair),
+            keys.failures("ip", ip),
+            keys.failures("account", account),
+            keys.lock("account-slot", account),
+        ]
         args = [
             keys.FAILURES_TTL_SECONDS,
-            throttle.ACCOUNT_FREE_FAILURES,
+            throttle.PAIR_FREE_FAILURES,
             throttle.IP_MAX_FAILURES,
             self.first_lock,
             throttle.MAX_LOCK_SECONDS,
+            throttle.ACCOUNT_SLOWDOWN_FAILURES,
+            throttle.ACCOUNT_SLOWDOWN_SECONDS,
         ]
-        return int(await self._reserve(keys=self._keys(account, ip), args=args))
+        return int(await self._reserve(keys=keys_, args=args))
 
     async def failed(self, account: str, ip: str) -> int:
         """The attempt failed; the lock now in force (set by reserve), in seconds (0: none)."""
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.ttl(keys.lock("account", account))
+            pipe.ttl(keys.lock("pair", self._pair(account, ip)))
             pipe.ttl(keys.lock("ip", ip))
             ttls = await pipe.execute()
         return max(0, *ttls)
 
     async def succeeded(self, account: str, ip: str) -> None:
-        # The right password: the owner is here, the account starts afresh, and this
-        # attempt does not count against the address.
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.delete(keys.failures("account", account), keys.lock("account", account))
-            pipe.decr(keys.failures("ip", ip))
-            await pipe.execute()
+        # The right password: this address starts afresh on this account, and the
+        # attempt counts neither against the address nor the account. The account's
+        # count from other addresses stays: they are still guessing.
+        pair = self._pair(account, ip)
+        await self._succeeded(
+            keys=[keys.failures("pair", pair), keys.lock("pair", pair), keys.failures("ip", ip),
+                  keys.failures("account", account)],
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

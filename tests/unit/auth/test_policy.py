@@ -62,8 +62,16 @@ def test_hash_is_argon2id_salted_and_verifies():
 
 
 @pytest.mark.parametrize(("failures", "lock"), [(1, 0), (4, 0), (5, 30), (6, 60), (7, 120), (20, 900)])
-def test_account_lock_grows_and_is_capped(failures, lock):
-    assert throttle.account_lock_seconds(failures) == lock
+def test_an_address_lock_on_an_account_grows_and_is_capped(failures, lock):
+    assert throttle.pair_lock_seconds(failures) == lock
+
+
+@pytest.mark.parametrize(
+    ("account_failures", "from_this_address", "slowed"),
+    [(19, 5, False), (20, 1, True), (500, 3, True), (500, 0, False)],
+)
+def test_only_addresses_that_failed_are_slowed_down_on_a_besieged_account(account_failures, from_this_address, slowed):
+    assert throttle.slowed_down(account_failures, from_this_address) is slowed
 
 
 def test_retry_message_says_when():
