@@ -91,3 +91,37 @@ def test_internal_frontend_routes_like_the_public_one(healthy_stack):
     for path, prefix in (("/api/game/healthz", "motus-"), ("/api/score/healthz", "score-"), ("/auth/healthz", "auth-")):
         resp = httpx2.get(healthy_stack.topology.internal_url + path, timeout=5)
         assert resp.headers["x-motus-instance"].startswith(prefix)
+
+
+INTERNAL_ONLY = [
+    "/metrics",
+    "/%6detrics",  # uvicorn decodes the path: this is /metrics to a replica
+    "/%6D%65trics",
+    "/api/score/results/someone/1",
+    "/api/score/%72esults/someone/1",
+    "/api/sc%6fre/results/someone/1",
+    "/api/score/results%2Fsomeone/1",
+]
+
+
+@pytest.mark.parametrize("path", INTERNAL_ONLY)
+@pytest.mark.parametrize("method", ["GET", "PUT"])
+def test_internal_only_paths_do_not_exist_on_the_public_side_however_encoded(healthy_stack, path, method):
+    resp = httpx2.request(method, healthy_stack.topology.public_url + path, json={}, timeout=5)
+    assert resp.status_code == 404 and resp.json()["code"] == "not_found", resp.text[:300]
+    assert "x-motus-instance" not in resp.headers  # HAProxy answered; no replica saw it
+    assert "http_requests_total" not in resp.text
+
+
+def test_recording_is_routed_by_the_internal_frontend(healthy_stack):
+    # The game's relay records there; without the game's token the score service refuses.
+    resp = httpx2.put(f"{healthy_stack.topology.internal_url}/api/score/results/someone/1", json={}, timeout=5)
+    assert resp.status_code == 401 and resp.headers["x-motus-instance"].startswith("score-")
+
+
+@pytest.mark.parametrize("path", ["/api/sc%6fre/", "/%61uth/"])
+def test_an_encoded_prefix_reaches_the_service_that_decodes_it(healthy_stack, path):
+    # HAProxy routes by the path the service will see, so the two never disagree.
+    resp = httpx2.get(healthy_stack.topology.public_url + path, timeout=5)
+    service = "score" if "sc" in path else "auth"
+    assert resp.status_code == 200 and resp.headers["x-motus-instance"].startswith(f"{service}-")

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def api(healthy_stack) -> httpx2.Client:
-    with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=10) as client:
+    # The game's side: recording is only routed by the internal frontend.
+    with httpx2.Client(base_url=healthy_stack.topology.internal_url, timeout=10) as client:
         yield client
 
 

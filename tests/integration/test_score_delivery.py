@@ -133,7 +133,8 @@ def test_a_game_replica_killed_while_holding_results_loses_none_and_counts_none_
 
 def test_acknowledged_results_survive_a_sigkill_of_redis_score(healthy_stack, stores):
     stack, (_, score) = healthy_stack, stores
-    api = httpx2.Client(base_url=stack.topology.public_url, timeout=10)
+    # As the game records: through the internal frontend.
+    api = httpx2.Client(base_url=stack.topology.internal_url, timeout=10)
     token = game_service_token(stack)
     today = todays_puzzle().number
     acknowledged = []
