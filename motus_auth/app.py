@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from motus_auth.hashing import HashSlots
 from motus_auth.metrics import AuthMetrics
 from motus_auth.oauth import clients, signing_keys
 from motus_auth.oauth.server import MotusAuthorizationServer
@@ -58,6 +59,9 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
         stores=stores_over(settings.login_lock_seconds),
     )
     app.state.auth_metrics = AuthMetrics(app.state.metrics_registry)
+    app.state.hash_slots = HashSlots(
+        settings.hash_memory_budget_mib, settings.hash_queue, settings.hash_wait_seconds, app.state.metrics_registry
+    )
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -20,6 +20,8 @@ COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common_passwords.
 _FRENCH_COMMON = {"motdepasse", "motdepasse1", "motdepasse123", "azertyuiop", "jetaime", "soleil123", "bonjour123"}
 
 _hasher = PasswordHasher()
+# What one hash holds in memory while it runs (argon2-cffi's default: 64 MiB).
+HASH_MEMORY_MIB = _hasher.memory_cost // 1024
 
 
 @cache

@@ -21,6 +21,13 @@ class AuthSettings(ServiceSettings):
     # The first lock of an address on an account after five failed logins; it doubles
     # with each further failure (see throttle.py).
     login_lock_seconds: int = Field(default=throttle.FIRST_LOCK_SECONDS, ge=1, le=3600)
+    # Memory a replica may spend on password hashes at once; each takes 64 MiB, so the
+    # default runs two at a time (motus_auth/hashing.py). A replica idles at ~75 MiB.
+    hash_memory_budget_mib: int = Field(default=128, ge=64, le=16384)
+    # Logins and registrations that may wait for a hashing slot, at most this long;
+    # beyond either, a 503 with Retry-After at once.
+    hash_queue: int = Field(default=8, ge=0, le=1000)
+    hash_wait_seconds: float = Field(default=3.0, gt=0, le=30)
     # The provider's public identifier: the `iss` of every token, and the base of every
     # endpoint in the discovery document. The URL browsers use, through HAProxy.
     issuer: str = Field(default="http://127.0.0.1:8080/auth", pattern=r"^https?://[^/]+/auth$")

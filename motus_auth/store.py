@@ -166,6 +166,10 @@ class LoginFailures:
         ]
         return int(await self._reserve(keys=keys_, args=args))
 
+    async def locked_for(self, account: str, ip: str) -> int:
+        """The lock in force on this address for this account, in seconds (0: none)."""
+        return await self.failed(account, ip)
+
     async def failed(self, account: str, ip: str) -> int:
         """The attempt failed; the lock now in force (set by reserve), in seconds (0: none)."""
         async with self.redis.pipeline(transaction=False) as pipe:

@@ -12,4 +12,9 @@ def server_states(stats_url: str, timeout: float = 2.0) -> dict[str, str]:
     with urllib.request.urlopen(f"{stats_url}/stats;csv;norefresh", timeout=timeout) as resp:
         text = resp.read().decode()
     rows = csv.DictReader(io.StringIO(text.lstrip("# ")))
-    return {row["svname"]: row["status"] for row in rows if row.get("svname") not in (None, "FRONTEND", "BACKEND")}
+    # A server that only tracks another one (backend auth_credentials) is the same replica.
+    return {
+        row["svname"]: row["status"]
+        for row in rows
+        if row.get("svname") not in (None, "FRONTEND", "BACKEND") and not row.get("tracked")
+    }

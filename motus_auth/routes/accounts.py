@@ -6,15 +6,21 @@ import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from motus_auth import passwords, throttle, usernames, web
-from motus_auth.deps import AccountsDep, AuthMetricsDep, FailuresDep, SessionsDep
+from motus_auth.deps import AccountsDep, AuthMetricsDep, FailuresDep, HashSlotsDep, SessionsDep
+from motus_auth.hashing import Busy
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
 CSRF_FAILED = "Le formulaire a expiré. Rechargez la page et réessayez."
 BAD_CREDENTIALS = "Nom d'utilisateur ou mot de passe incorrect."
+
+
+def _busy(busy: Busy) -> tuple[list[str], int, dict[str, str]]:
+    # The replica's password-hashing budget is spent (motus_auth/hashing.py): come back shortly.
+    message = f"Le service de connexion est très sollicité. Réessayez dans {busy.retry_after} secondes."
+    return [message], 503, {"Retry-After": str(busy.retry_after)}
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -29,7 +35,9 @@ async def register_form(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/register", response_class=HTMLResponse, summary="Create an account")
-async def register(request: Request, accounts: AccountsDep, sessions: SessionsDep, metrics: AuthMetricsDep) -> Response:
+async def register(
+    request: Request, accounts: AccountsDep, sessions: SessionsDep, metrics: AuthMetricsDep, hashing: HashSlotsDep
+) -> Response:
     form = await _form(request)
     username, password = form.get("username", "").strip(), form.get("password", "")
     next_url = web.safe_next(form.get("next"))
@@ -42,7 +50,13 @@ async def register(request: Request, accounts: AccountsDep, sessions: SessionsDe
         errors.append("Les deux mots de passe ne sont pas identiques.")
     outcome = "invalid"
     if not errors:
-        password_hash = await run_in_threadpool(passwords.hash_password, password)
+        try:
+            password_hash = await hashing.run(passwords.hash_password, password)
+        except Busy as busy:
+            errors, status, headers = _busy(busy)
+            response = web.render(request, "register.html", {**context, "errors": errors}, status)
+            response.headers.update(headers)
+            return response
         user = await accounts.create(username, usernames.canonical(username), password_hash)
         if user is None:
             outcome = "taken"
@@ -63,7 +77,12 @@ async def login_form(request: Request, next: str | None = None) -> Response:
 
 @router.post("/login", response_class=HTMLResponse, summary="Log in")
 async def login(
-    request: Request, accounts: AccountsDep, sessions: SessionsDep, failures: FailuresDep, metrics: AuthMetricsDep
+    request: Request,
+    accounts: AccountsDep,
+    sessions: SessionsDep,
+    failures: FailuresDep,
+    metrics: AuthMetricsDep,
+    hashing: HashSlotsDep,
 ) -> Response:
     form = await _form(request)
     username, password = form.get("username", "").strip(), form.get("password", "")
@@ -78,15 +97,27 @@ async def login(
         metrics.logins.labels("csrf_failed").inc()
         return page([CSRF_FAILED], 403)
     account, ip = usernames.canonical(username), web.client_ip(request)
-    wait = await failures.reserve(account, ip)
+    # A locked address is told so without queueing for a hashing slot.
+    wait = await failures.locked_for(account, ip)
     if wait:
         metrics.logins.labels("locked").inc()
         return page([throttle.retry_message(wait)], 429, {"Retry-After": str(wait)})
-    user = await accounts.by_username(account)
-    # Verify against a dummy hash for unknown names: same time, no way to tell which names exist.
-    # argon2 takes ~100 ms of CPU: in a worker thread, so the replica keeps serving meanwhile.
-    stored = user.password_hash if user else passwords.dummy_hash()
-    ok = await run_in_threadpool(passwords.verify, stored, password)
+    try:
+        # The hashing slot first: an attempt refused for lack of one is not counted.
+        async with hashing.slot() as in_slot:
+            wait = await failures.reserve(account, ip)
+            if wait:
+                metrics.logins.labels("locked").inc()
+                return page([throttle.retry_message(wait)], 429, {"Retry-After": str(wait)})
+            user = await accounts.by_username(account)
+            # Verify against a dummy hash for unknown names: same time, no way to tell which
+            # names exist. In a hashing thread: the replica keeps serving meanwhile.
+            stored = user.password_hash if user else passwords.dummy_hash()
+            ok = await in_slot(passwords.verify, stored, password)
+            if ok and user and passwords.needs_rehash(user.password_hash):
+                await accounts.set_password_hash(user.id, await in_slot(passwords.hash_password, password))
+    except Busy as busy:
+        return page(*_busy(busy))
     if not (user and ok):
         metrics.logins.labels("wrong_password" if user else "unknown_user").inc()
         wait = await failures.failed(account, ip)
@@ -96,8 +127,6 @@ async def login(
         return page([BAD_CREDENTIALS], 401)
     metrics.logins.labels("success").inc()
     await failures.succeeded(account, ip)
-    if passwords.needs_rehash(user.password_hash):
-        await accounts.set_password_hash(user.id, await run_in_threadpool(passwords.hash_password, password))
     session = secrets.token_urlsafe(32)
     await sessions.create(session, user.id)
     return web.redirect_signed_in(request, session, next_url)
