@@ -35,6 +35,7 @@ bench:  ## numbers, not assertions: throughput against the machine's own ceiling
 	@scripts/bootstrap.sh --test --bench
 	$(VENV)/python -m bench.throughput
 	$(VENV)/python -m bench.layers
+	$(VENV)/python -m bench.logins
 	$(VENV)/python -m bench.failover
 	$(VENV)/python -m bench.delivery
 	$(VENV)/python -m bench.monitoring

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 
 import pytest
 from prometheus_client import CollectorRegistry
 
-from motus_auth.hashing import Busy, HashSlots
+from motus_auth.hashing import HASH_THREAD_NICENESS, Busy, HashSlots
 
 
 class Hash:
@@ -61,3 +62,12 @@ def test_a_request_that_waits_too_long_for_a_slot_is_busy():
 @pytest.mark.parametrize(("budget", "slots"), [(64, 1), (100, 1), (128, 2), (1024, 16), (10, 1)])
 def test_slots_follow_the_memory_budget(budget, slots):
     assert HashSlots(budget, 0, 1, registry=CollectorRegistry()).slots == slots
+
+
+def test_hashes_run_in_threads_that_yield_the_cpu_to_requests():
+    slots = HashSlots(budget_mib=64, queue=0, wait_seconds=1, registry=CollectorRegistry())
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert asyncio.run(slots.run(niceness)) == HASH_THREAD_NICENESS > os.getpriority(os.PRIO_PROCESS, 0)
