@@ -77,14 +77,12 @@ def main() -> None:
                     time.sleep(0.01)
 
             sampler = threading.Thread(target=sample)
-            quiet = wrk(stack.topology.public_url, "bench/wrk/get.lua",
-                        {"BENCH_PLAYERS": str(players), "BENCH_PATH": "/api/game/today"}, connections=8, seconds=5)  # fmt: skip
+            today = {"BENCH_PLAYERS": str(players), "BENCH_PATH": "/api/game/today"}
+            quiet = wrk(stack.topology.public_url, "bench/wrk/get.lua", today, connections=8, seconds=5)
             storm.start()
             sampler.start()
             time.sleep(1)
-            loaded = wrk(stack.topology.public_url, "bench/wrk/get.lua",
-                         {"BENCH_PLAYERS": str(players), "BENCH_PATH": "/api/game/today"}, connections=8,
-                         seconds=SECONDS - 2)  # fmt: skip
+            loaded = wrk(stack.topology.public_url, "bench/wrk/get.lua", today, connections=8, seconds=SECONDS - 2)
             stop.set()
             storm.join()
             sampler.join()

@@ -12,6 +12,7 @@ per replica in front of this (haproxy.cfg, backend auth_credentials).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -33,10 +34,9 @@ HASH_THREAD_NICENESS = 10
 
 
 def _lower_priority() -> None:
-    try:
+    # Not Linux, or not allowed: hashes then run at the process's priority.
+    with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_THREAD_NICENESS)
-    except (AttributeError, OSError):
-        pass  # not Linux, or not allowed: hashes then run at the process's priority
 
 
 class Busy(Exception):
