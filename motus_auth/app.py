@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from redis.exceptions import RedisError
 
 from motus_auth.hashing import HashSlots
 from motus_auth.metrics import AuthMetrics
@@ -39,10 +40,18 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
         # authlib's callbacks are synchronous and run in worker threads: they get a
         # synchronous Redis client of their own, never the event loop's.
         sync_redis = create_sync_redis(settings.redis_url, settings.redis_timeout_seconds)
+        sealer = signing_keys.Sealer(settings.secret_key.get_secret_value())
         if settings.signing_key_file:
-            signing_keys.install(sync_redis, settings.signing_key_file.read_bytes())
+            signing_keys.install(sync_redis, settings.signing_key_file.read_bytes(), sealer)
+        try:
+            # A key sealed under another secret stops the replica here, saying why.
+            signing_keys.ensure(sync_redis, sealer)
+        except signing_keys.SealedElsewhere as exc:
+            raise SettingsError(f"AUTH_SECRET_KEY: {exc}") from None
+        except RedisError:
+            pass  # redis-auth not up yet: the replica starts not ready and checks on first use
         app.state.oauth = MotusAuthorizationServer(
-            settings.issuer, known_clients, sync_redis, SigningKeys(sync_redis), app.state.auth_metrics
+            settings.issuer, known_clients, sync_redis, SigningKeys(sync_redis, sealer), app.state.auth_metrics
         )
         try:
             yield

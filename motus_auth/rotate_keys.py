@@ -1,8 +1,10 @@
 """Rotate the provider's signing key: `python -m motus_auth.rotate_keys`.
 
-Reads AUTH_REDIS_URL like the service. The new key signs from now on; the previous
-one stays in the JWKS so tokens it signed verify until they expire (10 minutes for
-access tokens). Run it again only after that, or those tokens stop verifying.
+Reads AUTH_REDIS_URL and AUTH_SECRET_KEY (which seals the private keys) like the
+service. The new key signs from now on; the previous one stays in the JWKS so
+tokens it signed verify until they expire (10 minutes for access tokens). Run it
+again only after that, or those tokens stop verifying. Also what to run after
+AUTH_SECRET_KEY changed: the key sealed with the old secret cannot sign any more.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ def main() -> None:
     settings = load_settings(AuthSettings)
     client = create_sync_redis(settings.redis_url, settings.redis_timeout_seconds)
     try:
-        keys = signing_keys.rotate(client)
+        keys = signing_keys.rotate(client, signing_keys.Sealer(settings.secret_key.get_secret_value()))
     finally:
         client.close()
     print(f"signing with {keys[0]['kid']}; previous key {keys[1]['kid']} kept for verification")

@@ -55,6 +55,15 @@ class ProcessStatus:
         return {"name": self.name, "state": self.state, "pid": self.pid, "port": self.port, "haproxy": self.haproxy}
 
 
+def _write_private(path: Path, text: str) -> None:
+    # Created private, not chmod-ed after: no moment where another user could read it.
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+
+
 class Stack:
     def __init__(
         self,
@@ -89,6 +98,10 @@ class Stack:
             scrape_interval_seconds=scrape_interval_seconds,
         )
         self.supervisor = Supervisor(self.state_dir / "supervisor.sock")
+        # A stack that already ran has its secrets (the stores' passwords among them):
+        # `status`, `logs` and the tools that read a store find them here.
+        if (self.state_dir / "secrets.json").exists():
+            self.topology = dataclasses.replace(self.topology, secrets=self._secrets())
 
     # --- paths -------------------------------------------------------------------
     @property
@@ -114,10 +127,7 @@ class Stack:
             return saved
         saved = {name: saved.get(name) or secrets.token_urlsafe(48) for name in SECRET_NAMES}
         self.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Created private, not chmod-ed after: no moment where another user could read it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(saved, fh)
+        _write_private(path, json.dumps(saved))
         return saved
 
     def saved_secrets(self) -> dict[str, str]:
@@ -157,6 +167,8 @@ class Stack:
         self.saved_base_port = self.base_port
         self.topology = dataclasses.replace(self.topology, secrets=self._secrets())
         self.topology.clients_file.write_text(json.dumps(self.topology.clients_config(), indent=2))
+        for name in REDIS_NAMES:
+            _write_private(self.topology.acl_file(name), self.topology.acl(name))
         # The config holds the secrets in the programs' environments: private file.
         self.conf_path.unlink(missing_ok=True)
         fd = os.open(self.conf_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

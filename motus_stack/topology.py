@@ -7,6 +7,7 @@ benchmarks all read this table instead of repeating ports.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +80,21 @@ class ServiceKind:
 
 
 # Secrets a stack generates once and keeps in its state directory.
-SECRET_NAMES = ("GAME_SESSION_SECRET", "AUTH_SECRET_KEY", "AUTH_CLIENT_SECRET_MOTUS_GAME")
+# Each store's password (its service's ACL user) and the exporters' (a user that may
+# read INFO and no key): compose reads the same names from .env.
+REDIS_PASSWORD_NAMES = {
+    "redis-game": "REDIS_GAME_PASSWORD",
+    "redis-score": "REDIS_SCORE_PASSWORD",
+    "redis-auth": "REDIS_AUTH_PASSWORD",
+}
+REDIS_EXPORTER_PASSWORD = "REDIS_EXPORTER_PASSWORD"
+SECRET_NAMES = (
+    "GAME_SESSION_SECRET",
+    "AUTH_SECRET_KEY",
+    "AUTH_CLIENT_SECRET_MOTUS_GAME",
+    *REDIS_PASSWORD_NAMES.values(),
+    REDIS_EXPORTER_PASSWORD,
+)
 
 SERVICES = (
     ServiceKind("game", "GAME_", "motus.app:create_app", "redis-game", ("motus-1", "motus-2"), "/"),
@@ -92,6 +107,31 @@ PROMETHEUS_NAME = "prometheus"
 # One exporter per store, as in compose: the store's name is its `instance` label.
 EXPORTERS = {f"{name}-exporter": name for name in REDIS_NAMES}
 MONITORING_NAMES = (*EXPORTERS, PROMETHEUS_NAME)
+
+
+def redis_user(redis_name: str) -> str:
+    """redis-game -> game: the ACL user of the service that owns the store."""
+    return redis_name.removeprefix("redis-")
+
+
+# The exporter reads INFO, CONFIG GET, the slow log and latency, and can touch no key.
+EXPORTER_COMMANDS = "+@connection +info +config|get +slowlog|get +slowlog|len +latency|latest +client|list +dbsize"
+
+
+def redis_acl(user: str, password: str, exporter_password: str) -> str:
+    """An ACL file: the service's user with every command on every key, the exporter's
+    with no key, and `default` behind a random password nobody is given.
+
+    Not `user default off`: Redis 7.0 replays the MULTI/EXEC blocks of its append-only
+    file with the default user's permissions, and with `default` off it refuses every
+    one of them on restart (NOPERM), silently losing those writes (found by
+    tests/integration/test_store_outage.py). A client without the password is refused
+    all the same."""
+    return (
+        f"user default on >{secrets.token_urlsafe(48)} ~* &* +@all\n"
+        f"user {user} on >{password} ~* &* +@all\n"
+        f"user exporter on >{exporter_password} resetkeys resetchannels {EXPORTER_COMMANDS}\n"
+    )
 
 
 def haproxy_addr_var(replica: str) -> str:
@@ -180,7 +220,21 @@ class Topology:
         return process_names(self.monitoring)
 
     def redis_url(self, redis_name: str) -> str:
-        return f"redis://{self.host}:{self.ports.by_name[redis_name]}/0"
+        """The store's URL with its service's ACL user and password (once the stack has its secrets)."""
+        password = self.secrets.get(REDIS_PASSWORD_NAMES[redis_name])
+        login = f"{redis_user(redis_name)}:{password}@" if password else ""
+        return f"redis://{login}{self.host}:{self.ports.by_name[redis_name]}/0"
+
+    def acl_file(self, redis_name: str) -> Path:
+        return self.state_dir / "acl" / f"{redis_name}.acl"
+
+    def acl(self, redis_name: str) -> str:
+        """The store's users: its service's, and the exporter's (no key, no write)."""
+        return redis_acl(
+            redis_user(redis_name),
+            self.secrets[REDIS_PASSWORD_NAMES[redis_name]],
+            self.secrets[REDIS_EXPORTER_PASSWORD],
+        )
 
     def haproxy_env(self) -> dict[str, str]:
         env = {
@@ -280,6 +334,9 @@ class Topology:
                         str(self.ports.by_name[name]),
                         "--dir",
                         str(data_dir),
+                        # Users and passwords (written by the stack, private to its owner).
+                        "--aclfile",
+                        str(self.acl_file(name)),
                     ),
                 )
             )
@@ -324,6 +381,8 @@ class Topology:
                     "-web.listen-address",
                     self.address(exporter),
                 ),
+                # In the environment, not on the command line (which `ps` shows everyone).
+                {"REDIS_USER": "exporter", "REDIS_PASSWORD": self.secrets.get(REDIS_EXPORTER_PASSWORD, "")},
             )
             for exporter, store in EXPORTERS.items()
         ]

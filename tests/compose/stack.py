@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from motus_stack.topology import REDIS_EXPORTER_PASSWORD, REDIS_PASSWORD_NAMES
 from tests.compose.engine import Engine, compose_command
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,6 +47,7 @@ class ComposeStack:
             "GAME_SESSION_SECRET": secrets.token_urlsafe(48),
             "AUTH_SECRET_KEY": secrets.token_urlsafe(48),
             "GRAFANA_ADMIN_PASSWORD": secrets.token_urlsafe(16),
+            **{name: secrets.token_urlsafe(32) for name in (*REDIS_PASSWORD_NAMES.values(), REDIS_EXPORTER_PASSWORD)},
         }
         self._base = [*compose_command(), "-p", self.project, "-f", str(REPO / "docker-compose.yml"),
                       "-f", str(OVERRIDE), "--project-directory", str(REPO)]  # fmt: skip

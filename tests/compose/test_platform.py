@@ -105,3 +105,28 @@ def test_prometheus_scrapes_every_replica_haproxy_and_each_store(compose_stack):
     rules = httpx2.get(f"{compose_stack.prometheus_url}/api/v1/rules", timeout=5).json()["data"]["groups"]
     alerts = {r["name"] for g in rules for r in g["rules"] if r["type"] == "alerting"}
     assert {"MotusReplicaDown", "MotusRedisDown", "MotusOutboxStuck"} <= alerts
+
+
+PROBE = """
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], 6379), timeout=3).close()
+    print("reached")
+except OSError as exc:
+    print(type(exc).__name__)
+"""
+
+
+def test_a_game_container_reaches_its_own_store_and_cannot_even_find_the_others(compose_stack):
+    def from_game(host: str) -> str:
+        return compose_stack.compose("exec", "-T", "motus-1", "python", "-c", PROBE, host).stdout.strip()
+
+    assert from_game("redis-game") == "reached"
+    # Not on their networks: the name does not even resolve (socket.gaierror).
+    assert from_game("redis-auth") == "gaierror"
+    assert from_game("redis-score") == "gaierror"
+
+
+def test_a_store_refuses_a_client_without_its_password(compose_stack):
+    ping = compose_stack.compose("exec", "-T", "redis-auth", "redis-cli", "get", "auth:v1:signing-keys")
+    assert "NOAUTH" in ping.stdout + ping.stderr

@@ -29,7 +29,7 @@ def client(healthy_stack, monkeypatch):
         clients_file=healthy_stack.topology.clients_file,
         instance="auth-test",
         redis_url=healthy_stack.topology.redis_url("redis-auth"),
-        secret_key="test-secret-0123456789-abcdefghijklmnopqrstuv",
+        secret_key=healthy_stack.saved_secrets()["AUTH_SECRET_KEY"],
         login_lock_seconds=1,
     )
     with TestClient(create_app(settings), follow_redirects=False) as c:

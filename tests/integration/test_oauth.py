@@ -26,7 +26,7 @@ from tests.support.oauth import (
     signed_in_browser,
     userinfo,
 )
-from tests.support.tokens import claims_now, forge
+from tests.support.tokens import claims_now, forge, sealer
 
 pytestmark = pytest.mark.integration
 
@@ -207,9 +207,9 @@ def test_logout_link_without_a_valid_hint_only_asks(base):
             assert browser.get("/auth/account").status_code == 200  # still logged in
 
 
-def test_key_rotation_keeps_old_tokens_valid(base, browser, auth_redis):
+def test_key_rotation_keeps_old_tokens_valid(base, browser, auth_redis, healthy_stack):
     before = _tokens(base, browser)
-    signing_keys.rotate(auth_redis)
+    signing_keys.rotate(auth_redis, sealer(healthy_stack))
     kids = [k["kid"] for k in httpx2.get(f"{base}/auth/jwks", timeout=10).json()["keys"]]
     assert len(kids) == 2
     assert userinfo(base, before["access_token"]).status_code == 200
@@ -403,7 +403,8 @@ def test_a_configured_signing_key_is_used_and_the_previous_one_kept(
     settings = AuthSettings(
         instance="auth-test",
         redis_url=healthy_stack.topology.redis_url("redis-auth"),
-        secret_key="test-secret-0123456789-abcdefghijklmnopqrstuv",
+        # A second replica of the provider: the same secret (it seals the signing keys).
+        secret_key=healthy_stack.saved_secrets()["AUTH_SECRET_KEY"],
         issuer=f"{base}/auth",
         clients_file=healthy_stack.topology.clients_file,
         signing_key_file=pem,

@@ -15,7 +15,7 @@ import redis
 from motus_auth.oauth import signing_keys
 from motus_kit.puzzle_days import day_start, puzzle_of
 from tests.support.oauth import AuthRequest, authorize, code_from, exchange, signed_in_browser
-from tests.support.tokens import bearer, claims_now, forge, game_service_token
+from tests.support.tokens import bearer, claims_now, forge, game_service_token, sealer
 
 pytestmark = pytest.mark.integration
 
@@ -273,7 +273,7 @@ def test_only_the_game_clients_own_token_records(api, healthy_stack):
 def test_tokens_signed_with_a_rotated_key_are_accepted(api, healthy_stack):
     auth_redis = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-auth"), decode_responses=True)
     try:
-        signing_keys.rotate(auth_redis)
+        signing_keys.rotate(auth_redis, sealer(healthy_stack))
     finally:
         auth_redis.close()
     # A token with the new kid: the score service fetches the keys again and accepts it.

@@ -44,11 +44,17 @@ def claims_now(stack: Stack, **changes) -> dict:
     return {**claims, **changes}
 
 
+def sealer(stack: Stack) -> signing_keys.Sealer:
+    """What the provider seals its private keys with (from the stack's AUTH_SECRET_KEY)."""
+    return signing_keys.Sealer(stack.saved_secrets()["AUTH_SECRET_KEY"])
+
+
 def forge(stack: Stack, claims: dict, header: dict | None = None) -> str:
     """A token signed with the provider's current key: valid unless the claims say otherwise."""
     client = redis.Redis.from_url(stack.topology.redis_url("redis-auth"), decode_responses=True)
     try:
-        keys = KeySet.import_key_set({"keys": [signing_keys.ensure(client)[0]]})
+        current = signing_keys.ensure(client, sealer(stack))[0]
+        keys = KeySet.import_key_set({"keys": [sealer(stack).open(current)]})
     finally:
         client.close()
     key = next(iter(keys))

@@ -167,8 +167,31 @@ def test_haproxy_publishes_only_public_and_stats_ports() -> None:
 def test_replica_environment_names_itself_and_its_redis(svc: topology.ServiceKind, replica: str) -> None:
     env = _environment(_services()[replica])
     assert env.get(f"{svc.env_prefix}INSTANCE") == replica, f"{replica}: {svc.env_prefix}INSTANCE={env}"
-    want_url = f"redis://{svc.redis}:6379/0"
-    assert env.get(f"{svc.env_prefix}REDIS_URL") == want_url, f"{replica}: want {svc.env_prefix}REDIS_URL={want_url}"
+    # Its service's ACL user, the password from .env (required), its own store.
+    url = env.get(f"{svc.env_prefix}REDIS_URL", "")
+    password = topology.REDIS_PASSWORD_NAMES[svc.redis]
+    assert url.startswith(f"redis://{topology.redis_user(svc.redis)}:${{{password}:?"), url
+    assert url.endswith(f"@{svc.redis}:6379/0"), url
+
+
+@pytest.mark.parametrize("store", topology.REDIS_NAMES)
+def test_each_store_and_its_replicas_share_a_network_no_other_store_is_on(store: str) -> None:
+    services = _services()
+    [svc] = [s for s in topology.SERVICES if s.redis == store]
+    store_nets = set(services[store]["networks"])
+    for replica in svc.replicas:
+        assert store_nets <= set(services[replica]["networks"])
+    for other in topology.SERVICES:
+        if other is not svc:
+            for replica in other.replicas:
+                assert not store_nets & set(services[replica]["networks"]), f"{replica} can reach {store}"
+    assert store_nets <= set(services["haproxy"]["networks"])
+
+
+def test_compose_writes_the_same_store_users_as_the_local_launcher() -> None:
+    script = _services()["redis-game"]["command"][-1]
+    assert topology.EXPORTER_COMMANDS in script
+    assert "user default on >" in script and "+@all" in script and "--aclfile" in script
 
 
 @pytest.mark.parametrize(
