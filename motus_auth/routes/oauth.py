@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -69,8 +70,30 @@ async def jwks(request: Request) -> JSONResponse:
     return JSONResponse(await run_in_threadpool(_server(request).signing_keys.jwks))
 
 
+# RFC 6749 parameters are printable ASCII (VSCHAR, %x20-7E). authlib puts a bad
+# redirect_uri or response_type into its error description, and refuses to build an
+# error whose description holds a double quote or a backslash: that was a 500 with a traceback in the
+# log for anyone who typed one. Refused here first, with a page that says why.
+_VSCHAR = re.compile(r"^[\x20-\x7e]*$")
+_ECHOED_SAFE = re.compile(r'^[^"\\]*$')
+_OPAQUE = frozenset({"state", "nonce"})  # any VSCHAR: never echoed by authlib
+
+
+def _unprintable_parameter(request: Request) -> str | None:
+    for name, value in request.query_params.multi_items():
+        if not _VSCHAR.match(name) or not _VSCHAR.match(value):
+            return name if _VSCHAR.match(name) else "?"
+        if name not in _OPAQUE and not _ECHOED_SAFE.match(value):
+            return name
+    return None
+
+
 @router.get("/authorize", summary="Authorization endpoint (code flow, PKCE S256, OpenID Connect)")
 async def authorize(request: Request, sessions: SessionsDep, accounts: AccountsDep) -> Response:
+    bad = _unprintable_parameter(request)
+    if bad:
+        message = f"Demande de connexion refusée : le paramètre « {bad} » contient des caractères non permis."
+        return web.render(request, "account.html", {"errors": [message], "user": None}, 400)
     server = _server(request)
     oauth_request = await _oauth_request(request)
     session = web.session_id(request)

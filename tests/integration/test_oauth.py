@@ -18,6 +18,7 @@ from motus_auth.oauth.tokens import digest
 from motus_kit.jwt_verify import LEEWAY_SECONDS
 from tests.support.accounts import PASSWORD, csrf_token, new_username, register
 from tests.support.oauth import (
+    CLI,
     AuthRequest,
     authorize,
     code_from,
@@ -417,3 +418,20 @@ def test_a_configured_signing_key_is_used_and_the_previous_one_kept(
     assert userinfo(base, before["access_token"]).status_code == 200  # signed with the previous key
     header = json.loads(base64.urlsafe_b64decode(_tokens(base, browser)["access_token"].split(".")[0] + "=="))
     assert header["kid"] == key.kid
+
+
+@pytest.mark.parametrize("bad", ['"', "\\", "é", "\x00"], ids=["quote", "backslash", "non-ascii", "nul"])
+@pytest.mark.parametrize("field", ["redirect_uri", "response_type", "scope", "client_id"])
+def test_unprintable_authorize_parameters_get_a_400_page_not_a_500(browser, field, bad):
+    # authlib could not build its error for these (a 500 and an ~8 KB traceback per request).
+    request = AuthRequest()
+    value = {"redirect_uri": request.redirect_uri, "response_type": "code", "scope": "openid", "client_id": CLI}[field]
+    resp = authorize(browser, AuthRequest(extra={field: value + bad}))
+    assert resp.status_code == 400 and "location" not in resp.headers, resp.text[:300]
+    assert "caractères non permis" in resp.text and field in resp.text
+
+
+def test_a_quote_in_state_is_still_carried_back(browser):
+    request = AuthRequest(state='a"b\\c')
+    resp = authorize(browser, request)
+    assert resp.status_code in (302, 303) and "state=a%22b%5Cc" in resp.headers["location"]
