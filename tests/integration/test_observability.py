@@ -88,3 +88,16 @@ def test_odd_client_request_id_is_replaced_the_same_way_everywhere(healthy_stack
     rid = resp.headers["x-request-id"]
     uuid.UUID(rid)  # HAProxy replaced it, so the service kept HAProxy's id
     wait_until(lambda: _json_lines_with(healthy_stack, "haproxy", rid), timeout=5)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [[("X-Request-ID", "abc,def")], [("X-Request-ID", "first1"), ("X-Request-ID", "second2")]],
+    ids=["comma", "twice"],
+)
+def test_a_request_id_with_a_comma_or_sent_twice_is_replaced_by_haproxy(healthy_stack, headers):
+    # req.hdr split "abc,def" at the comma and took "def"; the service then refused the
+    # whole value and logged an id of its own: two ids for one request.
+    resp = httpx2.get(healthy_stack.topology.public_url + "/auth/", headers=headers, timeout=5)
+    rid = resp.headers["x-request-id"]
+    assert str(uuid.UUID(rid)) == rid  # HAProxy's uuid(), in its dashed form

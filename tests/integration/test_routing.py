@@ -125,3 +125,15 @@ def test_an_encoded_prefix_reaches_the_service_that_decodes_it(healthy_stack, pa
     resp = httpx2.get(healthy_stack.topology.public_url + path, timeout=5)
     service = "score" if "sc" in path else "auth"
     assert resp.status_code == 200 and resp.headers["x-motus-instance"].startswith(f"{service}-")
+
+
+def test_haproxys_own_answers_carry_the_security_headers(healthy_stack):
+    from motus_kit.middleware import SECURITY_HEADERS
+
+    # A 404 HAProxy answers itself, and a 429 from its credential wall's neighbour rules
+    # share the rule; a replica's answer keeps its own copy (one of each, not two).
+    own = httpx2.get(healthy_stack.topology.public_url + "/metrics", timeout=5)
+    replica = httpx2.get(healthy_stack.topology.public_url + "/auth/", timeout=5)
+    for resp in (own, replica):
+        for name, value in SECURITY_HEADERS.items():
+            assert resp.headers.get_list(name) == [value], (resp.status_code, name)
