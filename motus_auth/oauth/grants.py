@@ -75,7 +75,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def query_authorization_code(self, code, client):
         # Claimed on first sight: one-time even if the exchange then fails (wrong verifier...).
-        found = self.tokens.claim_code(code)
+        found = self.tokens.claim_code(code, client.get_client_id())
         if found is None or found.client_id != client.get_client_id() or found.is_expired():
             return None
         return found
@@ -96,7 +96,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 
     def authenticate_refresh_token(self, refresh_token):
         # Claimed on first sight, like codes: one of two racing refreshes gets a 400.
-        return self.server.tokens.claim_refresh(refresh_token)
+        return self.server.tokens.claim_refresh(refresh_token, self.request.client.get_client_id())
 
     def authenticate_user(self, refresh_token):
         return principal.load(

@@ -144,6 +144,12 @@ class MotusAuthorizationServer(AuthorizationServer):
 
     def handle_response(self, status, body, headers) -> Response:
         headers = dict(headers)
+        if isinstance(body, dict) and body.get("error") == "invalid_client":
+            # One plain answer whatever went wrong: authlib's descriptions told a caller
+            # which client ids exist and how each one authenticates.
+            body = {"error": "invalid_client", "error_description": "Client authentication failed."}
+            if "WWW-Authenticate" in headers:
+                headers["WWW-Authenticate"] = f'Basic realm="{self.issuer}", error="invalid_client"'
         if status in (301, 302, 303):
             return RedirectResponse(
                 headers.pop("Location"), status_code=303 if status == 302 else status, headers=headers

@@ -23,6 +23,7 @@ _CLAIM = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return nil end
 local record = cjson.decode(raw)
+if record.client_id ~= ARGV[1] then return {'foreign', raw} end
 if record.used then return {'replay', raw} end
 record.used = true
 redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
@@ -121,12 +122,16 @@ class TokenStore:
     def nonce_seen(self, client_id: str, nonce: str) -> bool:
         return bool(self.redis.exists(keys.nonce(client_id, digest(nonce))))
 
-    def _first_use(self, key: str, kind: str) -> dict | None:
-        """The record if this is its first use (now marked used); a reuse revokes its family."""
-        result = self._claim(keys=[key])
+    def _first_use(self, key: str, kind: str, client_id: str) -> dict | None:
+        """The record if this is its first use by its own client (now marked used); a
+        reuse revokes its family. Another client presenting it changes nothing: it
+        must not burn what was issued to someone else."""
+        result = self._claim(keys=[key], args=[client_id])
         if not result:
             return None
         state, raw = result
+        if state == "foreign":
+            return None
         record = json.loads(raw)
         if state == "replay":
             self.revoke_family(record["family"])
@@ -134,11 +139,11 @@ class TokenStore:
             return None
         return record
 
-    def claim_code(self, code: str) -> AuthorizationCode | None:
+    def claim_code(self, code: str, client_id: str) -> AuthorizationCode | None:
         """The code's record if this is its first use; None if unknown, expired or replayed.
 
         A replay revokes every token issued from the code's first use."""
-        record = self._first_use(keys.code(digest(code)), "authorization_code")
+        record = self._first_use(keys.code(digest(code)), "authorization_code", client_id)
         if record is None:
             return None
         fields = {k: record.get(k) for k in AuthorizationCode.__dataclass_fields__ if k != "code"}
@@ -156,13 +161,13 @@ class TokenStore:
         }
         self.redis.set(keys.refresh(digest(token)), json.dumps(record), ex=keys.REFRESH_TTL_SECONDS)
 
-    def claim_refresh(self, token: str) -> RefreshToken | None:
+    def claim_refresh(self, token: str, client_id: str) -> RefreshToken | None:
         """The token if this is its first use, now marked used; else None.
 
         A used token coming back, even a second request racing the first, is a reuse:
         the whole family is revoked (RFC 9700 section 4.14.2)."""
         token_hash = digest(token)
-        record = self._first_use(keys.refresh(token_hash), "refresh_token")
+        record = self._first_use(keys.refresh(token_hash), "refresh_token", client_id)
         if record is None or self.family_revoked(record["family"]):
             return None
         return RefreshToken(token_hash=token_hash, **record)

@@ -106,6 +106,13 @@ async def authorize(request: Request, sessions: SessionsDep, accounts: AccountsD
     except OAuth2Error as error:
         return _authorization_error(request, server, oauth_request, error)
     data = oauth_request.payload.data
+    for parameter in ("request", "request_uri"):
+        if parameter in data:
+            # OpenID Connect Core 6: a provider that does not take request objects says so,
+            # rather than ignoring the signed parameters the client meant to send.
+            error = OAuth2Error(description=f"{parameter} is not supported", redirect_uri=grant.redirect_uri)
+            error.error = f"{parameter}_not_supported"
+            return _authorization_error(request, server, oauth_request, error)
     if principal and _must_log_in_again(data.get("prompt"), data.get("max_age"), principal.auth_time):
         # prompt=login or a login older than max_age: the player proves it is them again.
         await sessions.end(session)
@@ -141,10 +148,29 @@ def _authorization_error(request, server, oauth_request, error: OAuth2Error) -> 
     return web.render(request, "account.html", context, 400)
 
 
+def _invalid_request(description: str) -> JSONResponse:
+    return JSONResponse({"error": "invalid_request", "error_description": description}, 400, headers=NO_STORE)
+
+
+def _form_problem(oauth_request: requests.StarletteOAuth2Request) -> str | None:
+    """Credentials travel in the body of a POST, each parameter once (RFC 6749 3.2, 3.1):
+    a parameter in the URL ends up in logs and proxies' histories, and a repeated one
+    may be read differently by two parsers."""
+    if oauth_request.args:
+        return "Parameters must be sent in the request body, not in the URL."
+    repeated = sorted(name for name, values in oauth_request.payload.datalist.items() if len(values) > 1)
+    if repeated:
+        return f"Parameter repeated: {repeated[0]}."
+    return None
+
+
 @router.post("/token", summary="Token endpoint")
 async def token(request: Request) -> Response:
     server = _server(request)
     oauth_request = await _oauth_request(request)
+    problem = _form_problem(oauth_request)
+    if problem:
+        return _invalid_request(problem)
     return await run_in_threadpool(server.create_token_response, oauth_request)
 
 
@@ -152,6 +178,9 @@ async def _endpoint(request: Request, name: str) -> Response:
     # authlib's endpoints (oauth/endpoints.py) answer, errors included, through the
     # server's one error handler; the form is read here, on the event loop, first.
     oauth_request = await _oauth_request(request)
+    problem = _form_problem(oauth_request) if request.method == "POST" and name != "userinfo" else None
+    if problem:
+        return _invalid_request(problem)
     response = await run_in_threadpool(_server(request).create_endpoint_response, name, oauth_request)
     response.headers.update(NO_STORE)
     return response

@@ -435,3 +435,68 @@ def test_a_quote_in_state_is_still_carried_back(browser):
     request = AuthRequest(state='a"b\\c')
     resp = authorize(browser, request)
     assert resp.status_code in (302, 303) and "state=a%22b%5Cc" in resp.headers["location"]
+
+
+def _game_client(stack) -> tuple[str, str]:
+    return "motus-game", stack.topology.secrets["AUTH_CLIENT_SECRET_MOTUS_GAME"]
+
+
+def test_a_code_presented_by_another_client_is_refused_and_stays_its_owners(base, browser, healthy_stack):
+    request = AuthRequest()
+    code = code_from(authorize(browser, request), request)
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": request.redirect_uri,
+            "code_verifier": request.verifier}  # fmt: skip
+    stolen = httpx2.post(f"{base}/auth/token", data=form, auth=_game_client(healthy_stack), timeout=10)
+    assert stolen.status_code == 400 and stolen.json()["error"] == "invalid_grant"
+    # Not burnt: its own client still exchanges it, and nothing was revoked.
+    mine = exchange(base, code, request)
+    assert mine.status_code == 200, mine.text
+    assert userinfo(base, mine.json()["access_token"]).status_code == 200
+
+
+def test_a_refresh_token_presented_by_another_client_is_refused_and_stays_its_owners(base, browser, healthy_stack):
+    tokens = _tokens(base, browser)
+    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    stolen = httpx2.post(f"{base}/auth/token", data=form, auth=_game_client(healthy_stack), timeout=10)
+    assert stolen.status_code == 400 and stolen.json()["error"] == "invalid_grant"
+    renewed = refresh(base, tokens["refresh_token"])
+    assert renewed.status_code == 200, renewed.text
+    assert userinfo(base, renewed.json()["access_token"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "body", "description"),
+    [
+        ("", "grant_type=client_credentials&grant_type=client_credentials", "Parameter repeated: grant_type."),
+        ("?grant_type=client_credentials", "", "Parameters must be sent in the request body, not in the URL."),
+        ("?client_secret=leaked", "grant_type=client_credentials", "Parameters must be sent in the request body"),
+    ],
+    ids=["repeated", "in-the-url", "secret-in-the-url"],
+)
+def test_the_token_endpoint_takes_each_parameter_once_and_only_in_the_body(base, healthy_stack, query, body,
+                                                                           description):  # fmt: skip
+    resp = httpx2.post(
+        f"{base}/auth/token{query}", content=body, auth=_game_client(healthy_stack), timeout=10,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert resp.status_code == 400 and resp.json()["error"] == "invalid_request"
+    assert resp.json()["error_description"].startswith(description)
+
+
+@pytest.mark.parametrize(
+    "client", [("motus-game", "not the secret"), ("no-such-client", "x")], ids=["wrong", "unknown"]
+)
+def test_client_authentication_failures_all_look_the_same(base, client):
+    resp = httpx2.post(f"{base}/auth/token", data={"grant_type": "client_credentials"}, auth=client, timeout=10)
+    assert resp.status_code == 401
+    assert resp.json() == {"error": "invalid_client", "error_description": "Client authentication failed."}
+    assert resp.headers["www-authenticate"] == f'Basic realm="{base}/auth", error="invalid_client"'
+
+
+@pytest.mark.parametrize("parameter", ["request", "request_uri"])
+def test_request_objects_are_refused_not_ignored(browser, parameter):
+    request = AuthRequest(extra={parameter: "eyJhbGciOiJub25lIn0.e30."})
+    resp = authorize(browser, request)
+    assert resp.status_code in (302, 303)
+    params = parse_qs(urlsplit(resp.headers["location"]).query)
+    assert params["error"] == [f"{parameter}_not_supported"] and "code" not in params
