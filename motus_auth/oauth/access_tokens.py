@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from joserfc.jwk import KeySet
 
+from motus_auth.oauth.signing_keys import Sealer
 from motus_kit import jwt_verify
 from motus_kit.jwt_verify import API_AUDIENCE, Expected, TokenKind, TokenRejected
 
@@ -13,10 +15,7 @@ from motus_kit.jwt_verify import API_AUDIENCE, Expected, TokenKind, TokenRejecte
 @dataclass(frozen=True)
 class AccessToken:
     claims: dict
-
-    @property
-    def family(self) -> str | None:
-        return self.claims.get("fam")
+    family: str | None = None  # the login's token family, opened from the sealed "fam" claim
 
     @property
     def for_a_player(self) -> bool:
@@ -37,10 +36,21 @@ class AccessToken:
         return False  # the family is checked when the token is looked up (server.access_token)
 
 
-def verify(token: str, keys: KeySet, issuer: str) -> AccessToken | None:
+# The associated data of the sealed "fam" claim: a value sealed for another use never opens as one.
+FAMILY_PURPOSE = b"access-token-family"
+_PLAIN_FAMILY = re.compile(r"[0-9a-f]{32}")
+
+
+def verify(token: str, keys: KeySet, issuer: str, sealer: Sealer) -> AccessToken | None:
     """The token's claims if it is one of our access tokens, intact, unexpired and for
     our APIs (motus_kit.jwt_verify); else None."""
     try:
-        return AccessToken(jwt_verify.verify(token, keys, Expected(issuer, API_AUDIENCE, TokenKind.ACCESS)))
+        claims = jwt_verify.verify(token, keys, Expected(issuer, API_AUDIENCE, TokenKind.ACCESS))
     except TokenRejected:
         return None
+    sealed = claims.get("fam")
+    if not isinstance(sealed, str):
+        return AccessToken(claims)
+    # Tokens issued before "fam" was sealed carried the id in clear: honoured until they expire.
+    family = sealer.open_text(sealed, FAMILY_PURPOSE) or (sealed if _PLAIN_FAMILY.fullmatch(sealed) else None)
+    return AccessToken(claims, family)

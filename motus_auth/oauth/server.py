@@ -45,7 +45,11 @@ class AccessTokens(JWTBearerTokenGenerator):
 
     def get_extra_claims(self, client, grant_type, user, scope):
         # "fam" lets userinfo and introspection honour a family revoked after a replay.
-        return {"fam": user.family} if user else {}
+        # Sealed, with a fresh nonce each time: opaque to whoever holds the token, and two
+        # tokens of one login cannot be linked by it.
+        if not user:
+            return {}
+        return {"fam": self.signing_keys.sealer.seal_text(user.family, access_tokens.FAMILY_PURPOSE)}
 
 
 class ServiceAccessTokens(AccessTokens):
@@ -107,10 +111,11 @@ class MotusAuthorizationServer(AuthorizationServer):
 
     def access_token(self, value: str) -> AccessToken | None:
         """One of our access tokens, intact, unexpired, of a login not revoked; else None."""
-        found = access_tokens.verify(value, self.signing_keys.public_set(), self.issuer)
+        sealer = self.signing_keys.sealer
+        found = access_tokens.verify(value, self.signing_keys.public_set(), self.issuer, sealer)
         if found is None:
             # A key rotated on the other replica: read the keys again, once.
-            found = access_tokens.verify(value, self.signing_keys.public_set(True), self.issuer)
+            found = access_tokens.verify(value, self.signing_keys.public_set(True), self.issuer, sealer)
         if found and found.family and self.tokens.family_revoked(found.family):
             return None
         return found

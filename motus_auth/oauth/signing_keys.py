@@ -54,6 +54,18 @@ class Sealer:
         public = RSAKey.import_key(private_jwk).as_dict(private=False)
         return {"kid": kid, "public": public, "sealed": base64.b64encode(nonce + sealed).decode()}
 
+    def seal_text(self, text: str, purpose: bytes) -> str:
+        """Opaque and different every time (a fresh nonce): an internal id a token carries."""
+        nonce = os.urandom(12)
+        return base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, text.encode(), purpose)).decode().rstrip("=")
+
+    def open_text(self, sealed: str, purpose: bytes) -> str | None:
+        try:
+            raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
+            return self._aead.decrypt(raw[:12], raw[12:], purpose).decode()
+        except (InvalidTag, ValueError, TypeError):
+            return None
+
     def open(self, entry: dict) -> dict | None:
         """The private JWK of a stored entry; None if it only has a public part or was
         sealed under another secret."""

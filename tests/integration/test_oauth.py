@@ -500,3 +500,17 @@ def test_request_objects_are_refused_not_ignored(browser, parameter):
     assert resp.status_code in (302, 303)
     params = parse_qs(urlsplit(resp.headers["location"]).query)
     assert params["error"] == [f"{parameter}_not_supported"] and "code" not in params
+
+
+def test_access_tokens_carry_their_login_family_only_sealed(base, browser, auth_redis):
+    first = _tokens(base, browser)
+    renewed = refresh(base, first["refresh_token"]).json()
+    keys = KeySet.import_key_set(httpx2.get(f"{base}/auth/jwks", timeout=10).json())
+    claims = [jwt.decode(t["access_token"], keys, algorithms=["RS256"]).claims for t in (first, renewed)]
+    # One login, two tokens: two different opaque values, neither the stored family id.
+    assert claims[0]["fam"] != claims[1]["fam"]
+    families = {json.loads(auth_redis.get(k))["family"] for k in auth_redis.scan_iter("auth:v1:refresh:*")}
+    assert not any(family in json.dumps(c) for family in families for c in claims)
+    # And the provider still reads it: a replayed refresh token revokes both tokens.
+    assert refresh(base, first["refresh_token"]).status_code == 400
+    assert userinfo(base, renewed["access_token"]).status_code == 401
