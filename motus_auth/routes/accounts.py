@@ -127,6 +127,10 @@ async def login(
         return page([BAD_CREDENTIALS], 401)
     metrics.logins.labels("success").inc()
     await failures.succeeded(account, ip)
+    # A login over an existing one (prompt=login, max_age, another account) replaces it.
+    previous = web.session_id(request)
+    if previous:
+        await sessions.end(previous)
     session = secrets.token_urlsafe(32)
     await sessions.create(session, user.id)
     return web.redirect_signed_in(request, session, next_url)

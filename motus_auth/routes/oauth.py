@@ -115,12 +115,13 @@ async def authorize(request: Request, sessions: SessionsDep, accounts: AccountsD
             return _authorization_error(request, server, oauth_request, error)
     if principal and _must_log_in_again(data.get("prompt"), data.get("max_age"), principal.auth_time):
         # prompt=login or a login older than max_age: the player proves it is them again.
-        await sessions.end(session)
+        # The session is not ended here (a plain link would then log anyone out): the
+        # new login replaces it once it succeeds (routes/accounts.py).
         principal = None
     if principal is None:
-        # Log in first, then come back here with the same request (minus prompt=login,
-        # which the fresh login has just satisfied).
-        query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "prompt"])
+        # Log in first, then come back here with the same request (minus prompt=login
+        # and max_age, which the fresh login has just satisfied: no loop).
+        query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("prompt", "max_age")])
         back = f"{request.url.path}?{query}"
         return RedirectResponse("/auth/login?" + urlencode({"next": back}), status_code=303)
     # First-party clients only: the login is the consent, no extra screen.
@@ -209,13 +210,16 @@ async def end_session(request: Request, sessions: SessionsDep) -> Response:
         logout = await run_in_threadpool(server.validate_endpoint_request, "end_session", oauth_request)
     except OAuth2Error:
         logout = None
-    if logout is None or logout.needs_confirmation or logout.client is None:
-        # Without proof that the client asking is the one the player logged into, a
-        # link on any site could log players out: ask the player instead (a CSRF-protected form).
-        return web.render(request, "account.html", {"user": None, "errors": [], "confirm_logout": True})
     session = web.session_id(request)
-    if session:
-        await sessions.end(session)
+    found = await sessions.get(session) if session else None
+    hinted = (logout.id_token_claims or {}).get("sub") if logout else None
+    if logout is None or logout.needs_confirmation or logout.client is None or not found or hinted != found[0]:
+        # Without proof that the client asking is the one this player logged into (its
+        # id_token for this very user: anyone can hold an id_token of the game, their
+        # own), a link on any site could log players out: ask the player instead (a
+        # CSRF-protected form).
+        return web.render(request, "account.html", {"user": None, "errors": [], "confirm_logout": True})
+    await sessions.end(session)
     if logout.redirect_uri:
         # Registered for this client, exactly (authlib checked it), with the state added.
         return web.redirect_signed_out(logout.redirect_uri)

@@ -16,7 +16,7 @@ import redis
 from motus_auth.oauth import signing_keys
 from motus_auth.oauth.tokens import digest
 from motus_kit.jwt_verify import LEEWAY_SECONDS
-from tests.support.accounts import PASSWORD, csrf_token, new_username, register
+from tests.support.accounts import PASSWORD, csrf_token, login, new_username, register
 from tests.support.oauth import (
     CLI,
     AuthRequest,
@@ -367,16 +367,43 @@ def test_confidential_client_cannot_pretend_to_be_public(base):
     assert resp.status_code == 401 and resp.json()["error"] == "invalid_client"
 
 
-def test_prompt_login_and_max_age_ask_for_the_password_again(browser):
-    for extra in ({"prompt": "login"}, {"max_age": "0"}):
-        time.sleep(1.1)  # max_age=0: the login is now older than zero seconds
-        request = AuthRequest(extra=extra)
-        resp = authorize(browser, request)
-        assert resp.status_code == 303 and resp.headers["location"].startswith("/auth/login?next=")
-        assert "prompt" not in resp.headers["location"]  # no loop after the fresh login
-        csrf_token(browser, "/auth/login")
-        assert browser.get("/auth/account").status_code == 303  # the old session is over
-        register(browser, new_username())  # log in again (a new account will do)
+def test_prompt_login_and_max_age_ask_for_the_password_again_without_ending_the_session_first(base):
+    with httpx2.Client(base_url=base, timeout=10) as browser:
+        name = new_username()
+        register(browser, name)
+        for extra in ({"prompt": "login"}, {"max_age": "0"}):
+            time.sleep(1.1)  # max_age=0: the login is now older than zero seconds
+            resp = authorize(browser, AuthRequest(extra=extra))
+            location = resp.headers["location"]
+            assert resp.status_code == 303 and location.startswith("/auth/login?next=")
+            assert "prompt" not in location and "max_age" not in location  # no loop after the fresh login
+            # A link alone logs nobody out (it used to: logout CSRF with a plain GET).
+            assert browser.get("/auth/account").status_code == 200
+            old = browser.cookies["motus_auth_session"]
+            assert login(browser, name).status_code == 303
+            # The new login replaced the old session: its cookie no longer works.
+            with httpx2.Client(base_url=base, cookies={"motus_auth_session": old}, timeout=10) as stale:
+                assert stale.get("/auth/account").status_code == 303
+
+
+def _id_token_of(base: str, browser: httpx2.Client) -> str:
+    request = AuthRequest()
+    return exchange(base, code_from(authorize(browser, request), request), request).json()["id_token"]
+
+
+def test_logout_with_someone_elses_id_token_only_asks(base):
+    with httpx2.Client(base_url=base, timeout=10) as attacker, httpx2.Client(base_url=base, timeout=10) as victim:
+        register(attacker, new_username())
+        register(victim, new_username())
+        hint = _id_token_of(base, attacker)  # a valid id_token of the client, for its own account
+        page = victim.get("/auth/end-session", params={"client_id": "motus-cli", "id_token_hint": hint})
+        assert page.status_code == 200 and "Se déconnecter ?" in page.text
+        assert victim.get("/auth/account").status_code == 200  # still logged in
+        # The victim's own hint logs the victim out at once.
+        mine = victim.get(
+            "/auth/end-session", params={"client_id": "motus-cli", "id_token_hint": _id_token_of(base, victim)}
+        )
+        assert mine.status_code == 200 and victim.get("/auth/account").status_code == 303
 
 
 def test_prompt_none_gives_a_code_silently_or_login_required(base, browser):
