@@ -26,6 +26,17 @@ def session(session_id: str) -> str:
 GAME_PREFIX = f"{PREFIX}:game:u:"
 
 
+def player_sessions(subject: str) -> str:
+    # The sessions of one account (a set of session ids), so a logout at the provider
+    # (back-channel logout) ends them all. Kept as long as a session.
+    return f"{PREFIX}:player-sessions:{subject}"
+
+
+def logout_token(jti: str) -> str:
+    # A back-channel logout token already acted on (its jti), for as long as it is valid.
+    return f"{PREFIX}:logout-token:{jti}"
+
+
 def game(subject: str, puzzle: int) -> str:
     return f"{GAME_PREFIX}{subject}:{puzzle}"
 

@@ -132,6 +132,26 @@ class Provider:
         except KeyError:
             raise LoginFailed("token response without access_token") from None
 
+    async def logout_claims(self, logout_token: str) -> dict:
+        """A back-channel logout token's claims once checked (OpenID Connect Back-Channel
+        Logout 1.0, 2.6): ours, for this client, typ logout+jwt, unexpired, naming an
+        account, carrying the logout event and no nonce; else LoginFailed."""
+        try:
+            keys = await self._keys.for_token(logout_token)
+        except KeysUnavailable:
+            raise ProviderUnavailable("jwks unreachable") from None
+        expected = Expected(self.settings.auth_issuer, self.settings.client_id, TokenKind.LOGOUT)
+        try:
+            claims = verify(logout_token, keys, expected)
+        except TokenRejected as exc:
+            raise LoginFailed(f"logout_token: {exc}") from None
+        events = claims.get("events")
+        if not isinstance(events, dict) or not isinstance(events.get(BACKCHANNEL_LOGOUT_EVENT), dict):
+            raise LoginFailed("logout_token: no back-channel logout event")
+        if "nonce" in claims or not isinstance(claims.get("jti"), str) or "exp" not in claims:
+            raise LoginFailed("logout_token: a nonce, or no jti or exp")
+        return claims
+
     async def id_token_claims(self, id_token: str, nonce: str) -> dict:
         """The id_token's claims once checked (motus_kit.jwt_verify, with this login's nonce); else LoginFailed."""
         try:
@@ -144,3 +164,6 @@ class Provider:
             return verify(id_token, keys, expected)
         except TokenRejected as exc:
             raise LoginFailed(f"id_token: {exc}") from None
+
+
+BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"

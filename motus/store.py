@@ -111,6 +111,18 @@ return fields
 """
 
 
+# Every session of an account, from its index. KEYS[1] the index; ARGV[1] the session
+# keys' prefix (the index holds bare ids). Session keys are built here, not declared:
+# fine on one Redis or a Sentinel-watched primary, not on a Redis Cluster.
+_END_ALL_SESSIONS = """
+local ids = redis.call('SMEMBERS', KEYS[1])
+local ended = 0
+for _, id in ipairs(ids) do ended = ended + redis.call('DEL', ARGV[1] .. id) end
+redis.call('DEL', KEYS[1])
+return ended
+"""
+
+
 class Player(Protocol):
     subject: str  # the account's subject: keys the game here and the result at the score service
     name: str
@@ -198,6 +210,7 @@ class SessionStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._touch = redis.register_script(_TOUCH_SESSION)
+        self._end_all = redis.register_script(_END_ALL_SESSIONS)
 
     async def get(self, session_id: str) -> dict[str, str] | None:
         # Read on every request: one command (a pipeline object costs half as much again).
@@ -206,10 +219,21 @@ class SessionStore:
 
     async def create(self, session_id: str, fields: dict[str, str]) -> None:
         key = keys.session(session_id)
+        index = keys.player_sessions(fields["subject"])
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=fields)
             pipe.expire(key, keys.SESSION_TTL_SECONDS)
+            pipe.sadd(index, session_id)
+            pipe.expire(index, keys.SESSION_TTL_SECONDS)
             await pipe.execute()
+
+    async def end_all(self, subject: str) -> int:
+        """Every session of the account ended (back-channel logout); how many there were."""
+        return int(await self._end_all(keys=[keys.player_sessions(subject)], args=[keys.session("")]))
+
+    async def first_logout(self, jti: str, ttl_seconds: int) -> bool:
+        """True the first time this logout token is seen."""
+        return bool(await self.redis.set(keys.logout_token(jti), 1, nx=True, ex=max(1, ttl_seconds)))
 
     async def update(self, session_id: str, fields: dict[str, str]) -> None:
         await self.redis.hset(keys.session(session_id), mapping=fields)

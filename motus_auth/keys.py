@@ -59,3 +59,9 @@ def refresh(token_hash: str) -> str:
 
 def family_revoked(family: str) -> str:
     return f"{PREFIX}:family-revoked:{family}"  # TTL: as long as a refresh token may live
+
+
+def user_families(user_id: str) -> str:
+    # Every token family (one per login of a client) of an account, so a logout at the
+    # provider revokes them all. As long as the longest-lived of them.
+    return f"{PREFIX}:user-families:{user_id}"

@@ -23,11 +23,13 @@ API_AUDIENCE = "motus-api"
 # Clock skew tolerated between the provider and whoever checks its tokens.
 LEEWAY_SECONDS = 30
 _ACCESS_TYPES = ("at+jwt", "application/at+jwt")
+_LOGOUT_TYPES = ("logout+jwt", "application/logout+jwt")
 
 
 class TokenKind(StrEnum):
     ACCESS = "access"  # RFC 9068: header typ at+jwt
-    ID = "id"  # OpenID Connect id_token: any typ but at+jwt (the provider writes JWT)
+    ID = "id"  # OpenID Connect id_token: any typ but at+jwt or logout+jwt (the provider writes JWT)
+    LOGOUT = "logout"  # OpenID Connect Back-Channel Logout 1.0: header typ logout+jwt
 
 
 class TokenRejected(Exception):
@@ -57,7 +59,8 @@ def verify(token: str, keys: KeySet, expected: Expected) -> dict:
     except (JoseError, ValueError, TypeError) as exc:
         raise TokenRejected(f"signature: {type(exc).__name__}") from None
     typ = str(decoded.header.get("typ", "")).lower()
-    if (typ in _ACCESS_TYPES) != (expected.kind is TokenKind.ACCESS):
+    kind = TokenKind.ACCESS if typ in _ACCESS_TYPES else TokenKind.LOGOUT if typ in _LOGOUT_TYPES else TokenKind.ID
+    if kind is not expected.kind:
         raise TokenRejected(f"not an {expected.kind.value} token (typ {typ or 'absent'})")
     claims: dict = {"iss": {"essential": True, "value": expected.issuer}, "sub": {"essential": True}}
     if expected.audience is not None:

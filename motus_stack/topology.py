@@ -295,6 +295,8 @@ class Topology:
                 "service_scope": "score:record",
                 "token_endpoint_auth_method": "client_secret_basic",
                 "secret_env": "AUTH_CLIENT_SECRET_MOTUS_GAME",
+                # A logout at the provider ends the player's game sessions (through HAProxy).
+                "backchannel_logout_uri": f"{self.internal_url}/backchannel-logout",
             },
         ]
         if self.example_public_client:

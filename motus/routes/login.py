@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from motus import oidc, session
 from motus.deps import GameSettingsDep, LoginStoreDep, PlayerDep, ProviderDep, SessionStoreDep
@@ -102,3 +103,35 @@ async def logout(request: Request, settings: GameSettingsDep, player: PlayerDep,
     response = RedirectResponse(oidc.end_session_url(settings, id_token), status_code=303)
     response.delete_cookie(session.COOKIE, path="/")
     return response
+
+
+@router.post(
+    "/backchannel-logout",
+    summary="OpenID Connect back-channel logout: the provider ends the account's game sessions",
+    include_in_schema=False,
+)
+async def backchannel_logout(request: Request, provider: ProviderDep, sessions: SessionStoreDep) -> Response:
+    # Called by the provider through HAProxy's internal frontend (the public one does not
+    # route it), with a logout token in a form. Answers as the specification says: 200,
+    # or 400 with an OAuth-style error, never cached.
+    form = await request.form(max_files=0, max_fields=4)
+    token = form.get("logout_token")
+    if not isinstance(token, str) or not token:
+        return _backchannel_refused("logout_token is missing")
+    try:
+        claims = await provider.logout_claims(token)
+    except oidc.LoginFailed as exc:
+        log.warning("back-channel logout refused", extra={"reason": str(exc)[:200]})
+        return _backchannel_refused("the logout token is not valid")
+    except oidc.ProviderUnavailable:
+        return JSONResponse({"error": "temporarily_unavailable"}, 503, headers={"Cache-Control": "no-store"})
+    # A token acted on once is not acted on again; sent twice (a retry), it is the same logout.
+    if await sessions.first_logout(claims["jti"], int(claims["exp"]) - int(time.time()) + 60):
+        ended = await sessions.end_all(claims["sub"])
+        log.info("back-channel logout", extra={"sessions_ended": ended})
+    return Response(status_code=200, headers={"Cache-Control": "no-store"})
+
+
+def _backchannel_refused(description: str) -> JSONResponse:
+    body = {"error": "invalid_request", "error_description": description}
+    return JSONResponse(body, 400, headers={"Cache-Control": "no-store"})

@@ -53,6 +53,9 @@ class Client(ClientMixin):
     token_endpoint_auth_method: str
     secret: str | None = field(default=None, repr=False)
     service_scope: str = ""
+    # OpenID Connect Back-Channel Logout 1.0: where the provider posts a logout token
+    # when a player logs out at the provider (the game: through HAProxy's internal frontend).
+    backchannel_logout_uri: str | None = None
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -128,6 +131,13 @@ def _secret(entry: dict, where: str) -> str | None:
     return value
 
 
+def _backchannel_uri(entry: dict, where: str) -> str | None:
+    uri = entry.get("backchannel_logout_uri")
+    if uri is not None and (not isinstance(uri, str) or not uri.startswith(("http://", "https://")) or "#" in uri):
+        raise ClientConfigError(f"{where}: backchannel_logout_uri must be an http(s) URL without a fragment")
+    return uri
+
+
 def load(path: Path) -> dict[str, Client]:
     try:
         entries = json.loads(path.read_text())["clients"]
@@ -152,6 +162,7 @@ def load(path: Path) -> dict[str, Client]:
                 token_endpoint_auth_method=method,
                 secret=_secret(entry, where),
                 service_scope=" ".join(service_scope.split()),
+                backchannel_logout_uri=_backchannel_uri(entry, where),
             )
         except KeyError as exc:
             raise ClientConfigError(f"{where}: missing {exc}") from exc

@@ -115,6 +115,8 @@ class TokenStore:
         record = {**record, "family": uuid.uuid4().hex, "issued_at": time.time(), "used": False}
         pipe = self.redis.pipeline(transaction=True)
         pipe.set(keys.code(digest(code)), json.dumps(record), ex=keys.CODE_TTL_SECONDS)
+        pipe.sadd(keys.user_families(record["user_id"]), record["family"])
+        pipe.expire(keys.user_families(record["user_id"]), keys.REFRESH_TTL_SECONDS)
         if record.get("nonce"):
             pipe.set(keys.nonce(record["client_id"], digest(record["nonce"])), 1, ex=keys.CODE_TTL_SECONDS * 10)
         pipe.execute()
@@ -184,6 +186,15 @@ class TokenStore:
     # --- families -------------------------------------------------------------------
     def revoke_family(self, family: str) -> None:
         self.redis.set(keys.family_revoked(family), 1, ex=keys.REFRESH_TTL_SECONDS)
+
+    def revoke_user(self, user_id: str) -> int:
+        """Every token family of the account revoked (a logout at the provider): its
+        refresh tokens stop working, and its access tokens at userinfo and introspection."""
+        families = self.redis.smembers(keys.user_families(user_id))
+        for family in families:
+            self.revoke_family(family)
+        self.redis.delete(keys.user_families(user_id))
+        return len(families)
 
     def family_revoked(self, family: str) -> bool:
         return bool(self.redis.exists(keys.family_revoked(family)))

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from motus_auth import passwords, throttle, usernames, web
 from motus_auth.deps import AccountsDep, AuthMetricsDep, FailuresDep, HashSlotsDep, SessionsDep
 from motus_auth.hashing import Busy
+from motus_auth.oauth import backchannel
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
@@ -142,8 +143,12 @@ async def logout(request: Request, sessions: SessionsDep) -> Response:
     if not web.csrf_ok(request, form.get("csrf_token")):
         return web.render(request, "account.html", {"user": None, "errors": [CSRF_FAILED]}, 403)
     session = web.session_id(request)
+    found = await sessions.get(session) if session else None
     if session:
         await sessions.end(session)
+    if found:
+        # Logged out of the clients too (the game), and the account's tokens revoked.
+        await backchannel.logged_out(request.app.state.oauth, found[0])
     return web.redirect_signed_out(web.safe_next(form.get("next") or "/auth/login"))
 
 

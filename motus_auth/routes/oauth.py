@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from motus_auth import web
 from motus_auth.deps import AccountsDep, SessionsDep
-from motus_auth.oauth import requests
+from motus_auth.oauth import backchannel, requests
 from motus_auth.oauth.clients import AUTH_METHODS, SCOPES
 from motus_auth.oauth.principal import Principal
 from motus_auth.oauth.server import MotusAuthorizationServer
@@ -213,13 +213,15 @@ async def end_session(request: Request, sessions: SessionsDep) -> Response:
     session = web.session_id(request)
     found = await sessions.get(session) if session else None
     hinted = (logout.id_token_claims or {}).get("sub") if logout else None
-    if logout is None or logout.needs_confirmation or logout.client is None or not found or hinted != found[0]:
+    if logout is None or logout.needs_confirmation or logout.client is None or (found and hinted != found[0]):
         # Without proof that the client asking is the one this player logged into (its
         # id_token for this very user: anyone can hold an id_token of the game, their
         # own), a link on any site could log players out: ask the player instead (a
         # CSRF-protected form).
         return web.render(request, "account.html", {"user": None, "errors": [], "confirm_logout": True})
-    await sessions.end(session)
+    if found:  # else already logged out here: nothing to end, straight back to the client
+        await sessions.end(session)
+        await backchannel.logged_out(server, found[0])
     if logout.redirect_uri:
         # Registered for this client, exactly (authlib checked it), with the state added.
         return web.redirect_signed_out(logout.redirect_uri)
