@@ -7,6 +7,7 @@ import pytest
 
 from motus_stack import haproxy_stats
 from tests.compose.stack import MONITORING, PLATFORM
+from tests.support.accounts import csrf_token
 from tests.support.players import Player, finish_game
 from tests.support.waiting import wait_until
 
@@ -130,3 +131,14 @@ def test_a_game_container_reaches_its_own_store_and_cannot_even_find_the_others(
 def test_a_store_refuses_a_client_without_its_password(compose_stack):
     ping = compose_stack.compose("exec", "-T", "redis-auth", "redis-cli", "get", "auth:v1:signing-keys")
     assert "NOAUTH" in ping.stdout + ping.stderr
+
+
+def test_logging_out_at_the_provider_ends_the_game_session_in_containers(compose_stack):
+    # The provider posts the logout token to http://haproxy:8081/backchannel-logout
+    # (clients.example.json): the container network's name for the internal frontend.
+    with Player(compose_stack.public_url) as player:
+        assert player.today().status_code == 200
+        token = csrf_token(player.client, "/auth/account")
+        assert player.client.post("/auth/logout", data={"csrf_token": token}).status_code == 303
+        resp = player.today()
+        assert resp.status_code == 401 and resp.json()["code"] == "login_required"
