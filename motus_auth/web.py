@@ -27,7 +27,10 @@ def secret(request: Request) -> str:
 
 
 def _secure(request: Request) -> bool:
-    return request.headers.get("x-forwarded-proto") == "https"
+    # From the issuer, as the game decides from its public URL: the provider is served
+    # over https exactly when its public identifier says so. (X-Forwarded-Proto, read
+    # before, was always "http" behind a TLS terminator: HAProxy overwrote it.)
+    return request.app.state.settings.issuer.startswith("https://")
 
 
 def render(request: Request, template: str, context: dict, status: int = 200) -> HTMLResponse:

@@ -7,6 +7,7 @@ benchmarks all read this table instead of repeating ports.
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,6 +182,9 @@ class Topology:
     secrets: dict[str, str] = field(default_factory=dict)
     # POSTs a minute per client address to the login and token endpoints (HAProxy).
     credential_rate: int = 30
+    # Space-separated addresses (CIDR) of proxies in front of HAProxy whose X-Forwarded-For
+    # and X-Forwarded-Proto are believed (MOTUS_TRUSTED_PROXIES); none by default.
+    trusted_proxies: str = field(default_factory=lambda: os.environ.get("MOTUS_TRUSTED_PROXIES", ""))
     # A public client for tests and learners to drive the flow by hand. Off by default:
     # with no consent screen, any logged-in player would silently authorize it.
     example_public_client: bool = False
@@ -242,6 +246,8 @@ class Topology:
             "MOTUS_INTERNAL_BIND": f"{self.host}:{self.ports.internal}",
             "MOTUS_STATS_BIND": f"{self.host}:{self.ports.stats}",
             "MOTUS_CREDENTIAL_RATE": str(self.credential_rate),
+            # Addresses of a TLS terminator in front (none by default): see haproxy.cfg.
+            "MOTUS_TRUSTED_PROXIES": self.trusted_proxies,
         }
         for svc in SERVICES:
             for replica in svc.replicas:

@@ -43,7 +43,8 @@ def _environment(service: dict) -> dict[str, str]:
     env = service.get("environment") or {}
     if isinstance(env, list):
         env = dict(item.split("=", 1) for item in env)
-    return {key: str(value) for key, value in env.items()}
+    # What compose substitutes from the host: "${NAME:-default}" is its default here.
+    return {key: re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value)) for key, value in env.items()}
 
 
 def _published_host_ports(service: dict) -> set[int]:
@@ -65,7 +66,7 @@ def _haproxy_servers() -> dict[str, str]:
 
 
 def _haproxy_cfg_variables() -> set[str]:
-    return set(re.findall(r"\$\{(\w+)\}", HAPROXY_CFG.read_text()))
+    return set(re.findall(r"\$\{(\w+)(?:\[\*\])?\}", HAPROXY_CFG.read_text()))
 
 
 def _run_tool(name: str, *args: str) -> subprocess.CompletedProcess[str]:

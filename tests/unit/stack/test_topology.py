@@ -31,7 +31,8 @@ def test_base_port_out_of_range_is_refused(base):
 
 
 def test_haproxy_env_sets_every_variable_the_config_reads():
-    wanted = set(re.findall(r'"\$\{([A-Z0-9_]+)\}"', HAPROXY_CFG.read_text()))
+    # "${NAME}", or "${NAME[*]}" (a list, one word per item)
+    wanted = set(re.findall(r'"\$\{([A-Z0-9_]+)(?:\[\*\])?\}"', HAPROXY_CFG.read_text()))
     assert wanted == set(_topology().haproxy_env())
 
 
