@@ -3,7 +3,6 @@ store in a usable form (README, "Security")."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import httpx2
@@ -12,6 +11,7 @@ import pytest
 import redis
 from motus_auth import keys as auth_keys
 from motus_stack.topology import REDIS_PASSWORD_NAMES, redis_user
+from tests.support.aio import run
 from tests.support.tokens import sealer
 
 pytestmark = pytest.mark.integration
@@ -80,6 +80,6 @@ def test_a_replica_with_another_secret_refuses_to_start_and_says_why(healthy_sta
             pass
 
     with pytest.raises(SystemExit, match="sealed with another AUTH_SECRET_KEY"):
-        asyncio.run(start())
+        run(start())
     # And the key the real replicas sign with is untouched.
     assert httpx2.get(f"{healthy_stack.topology.public_url}/auth/jwks", timeout=5).status_code == 200

@@ -11,6 +11,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from motus_auth.hashing import HASH_THREAD_NICENESS, Busy, HashSlots
+from tests.support.aio import run
 
 
 class Hash:
@@ -45,7 +46,7 @@ def test_the_budget_bounds_concurrent_hashes_and_a_full_queue_answers_busy_at_on
     assert slots.slots == 2  # 64 MiB each
     compute = Hash(0.2)
     start = time.monotonic()
-    outcomes = asyncio.run(_outcomes(slots, compute, 8))
+    outcomes = run(_outcomes(slots, compute, 8))
     assert compute.most == 2
     done = [o for o in outcomes if not o.startswith("busy")]
     assert len(done) == 4 and sorted(done) == ["P0", "P1", "P2", "P3"]
@@ -55,7 +56,7 @@ def test_the_budget_bounds_concurrent_hashes_and_a_full_queue_answers_busy_at_on
 
 def test_a_request_that_waits_too_long_for_a_slot_is_busy():
     slots = HashSlots(budget_mib=64, queue=10, wait_seconds=0.1, registry=CollectorRegistry())
-    outcomes = asyncio.run(_outcomes(slots, Hash(0.5), 3))
+    outcomes = run(_outcomes(slots, Hash(0.5), 3))
     assert outcomes[0] == "P0" and outcomes[1:] == ["busy 2", "busy 2"]
 
 
@@ -70,4 +71,4 @@ def test_hashes_run_in_threads_that_yield_the_cpu_to_requests():
     def niceness() -> int:
         return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
-    assert asyncio.run(slots.run(niceness)) == HASH_THREAD_NICENESS > os.getpriority(os.PRIO_PROCESS, 0)
+    assert run(slots.run(niceness)) == HASH_THREAD_NICENESS > os.getpriority(os.PRIO_PROCESS, 0)
