@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         ("start", "start stopped processes"),
         ("restart", "stop then start"),
         ("kill", "SIGKILL, like a crash; stays down until `start`"),
+        ("reload", "haproxy only: read its config again without dropping a request"),
     ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("names", nargs="+", metavar="NAME", help=NAMES_HELP)
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             print("stopped." if stack.down() else f"no stack was running from {stack.state_dir}.")
         elif args.command == "status":
             _print_status(stack, args.json)
-        elif args.command in ("stop", "start", "restart", "kill"):
+        elif args.command in ("stop", "start", "restart", "kill", "reload"):
             getattr(stack, args.command)(args.names)
             print(f"{args.command}: {' '.join(args.names)} done.")
         elif args.command == "logs" and args.request_id is not None:

@@ -349,6 +349,17 @@ class Stack:
         self.stop(names)
         self.start(names)
 
+    def reload(self, names: Iterable[str]) -> None:
+        """HAProxy only: read its config again without dropping a request (SIGUSR2 to its
+        master, which hands the listening sockets to a new worker)."""
+        names = list(names)
+        if names != [HAPROXY_NAME]:
+            raise StackError(f"reload: only {HAPROXY_NAME} reloads its configuration; restart the others")
+        before = self.supervisor.process(HAPROXY_NAME)
+        if before["statename"] != "RUNNING":
+            raise StackError(f"reload: {HAPROXY_NAME} is not running ({before['statename']}); start it")
+        self.supervisor.signal(HAPROXY_NAME, "USR2")
+
     def kill(self, names: Iterable[str]) -> None:
         """SIGKILL, like a crash: no draining, and nothing restarts it until `start`."""
         self._each(names, lambda name: self.supervisor.signal(name, "KILL"))

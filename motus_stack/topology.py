@@ -366,9 +366,13 @@ class Topology:
                 HAPROXY_NAME,
                 "haproxy",
                 self.ports.public,
-                # -db: one foreground process, no master-worker: a SIGKILL from
-                # `motus-stack kill haproxy` then really takes the gateway down.
-                ("haproxy", "-db", "-f", str(HAPROXY_CFG)),
+                # -W -db: master-worker, in the foreground (as the official image runs it).
+                # A reload (`motus-stack reload haproxy`: SIGUSR2 to the master) starts a
+                # worker on the new config that takes over the listening sockets, and the old
+                # one finishes its requests: no request is dropped. A SIGKILL of the master
+                # (`motus-stack kill haproxy`) still takes the gateway down: the workers exit
+                # when their master is gone.
+                ("haproxy", "-W", "-db", "-f", str(HAPROXY_CFG)),
                 self.haproxy_env(),
             )
         )

@@ -109,3 +109,15 @@ def test_restarted_and_killed_stores_keep_every_acknowledged_write(compose_stack
     with Player(stack.public_url, logged_in=False) as again:
         final = log_in(again.client, player.name, PASSWORD)
         assert final.status_code == 200 and player.name in final.text
+
+
+def test_reloading_haproxy_under_load_fails_no_request(compose_stack):
+    # The official image (and the stand-in) runs HAProxy master-worker: SIGUSR2 reloads.
+    stack = compose_stack
+    with ClientLoops(stack.public_url, clients=6, max_seconds=60) as loops:
+        time.sleep(1.0)
+        for _ in range(3):
+            stack.compose("kill", "-s", "SIGUSR2", "haproxy")
+            time.sleep(1.0)
+    assert loops.tally.failed == 0, loops.tally.failures
+    assert stack.state("haproxy")["State"] == "running"

@@ -59,7 +59,7 @@ def test_supervisor_conf_has_one_program_per_process_started_in_dependency_order
     assert set(programs) == set(process_names())
     prio = {name: int(section["priority"]) for name, section in programs.items()}
     assert prio["redis-game"] < prio["motus-1"] < prio["haproxy"]
-    assert programs["haproxy"]["command"].startswith('"/usr/sbin/haproxy" "-db"')
+    assert programs["haproxy"]["command"].startswith('"/usr/sbin/haproxy" "-W" "-db"')  # master-worker: reloads
     assert programs["redis-auth"]["command"].startswith('"/usr/bin/redis-server"')
     # Nothing restarts a killed process behind the operator's back.
     assert all(section["autorestart"] == "false" for section in programs.values())
