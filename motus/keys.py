@@ -22,7 +22,7 @@ def session(session_id: str) -> str:
 
 # "u:" marks a game keyed by an account's subject; it stays in the format so games
 # under way when this code is deployed are still found. The guess script builds the
-# key from this prefix too (store._GUESS_IN_SESSION).
+# key from this prefix too (store._GUESS).
 GAME_PREFIX = f"{PREFIX}:game:u:"
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
 
 from redis.asyncio import Redis
 
@@ -23,10 +22,27 @@ from motus.game.rules import Attempt, Mark, Status
 # on one and finished on the other cannot take a negative time.
 # The day's figures for operators (players who started, games won in N / lost) are
 # counted here too: exactly once per player and game, whichever replica served them.
-# Named locals in, named locals out: game_key, outbox_key, day_key, player, name,
-# puzzle (strings), and ARGV: attempt number, word, marks (JSON), status after, ttl.
-_GUESS_BODY = (
+# The browser's session is read first (its expiry pushed back, as every read does):
+# session and guess are one round trip, the hot path of the whole platform. The
+# game's key is built here from the session's subject, so it is not declared in KEYS:
+# fine on one Redis or a Sentinel-watched primary, not on a Redis Cluster (which this
+# platform does not use). The subject is read as player.SessionRecord.from_hash reads
+# it, older field names included.
+# KEYS[1] session, KEYS[2] outbox stream, KEYS[3] the day's figures. ARGV: attempt
+# number, word, marks (JSON), status after, game ttl, puzzle, the game keys' prefix,
+# the session's lifetime.
+_GUESS = (
     """
+local function present(value) return value and value ~= '' end
+local fields = redis.call('HMGET', KEYS[1], 'subject', 'user_id', 'player', 'name')
+local player = fields[1]
+if not present(player) then player = fields[2] end
+if not present(player) and present(fields[3]) then player = string.gsub(fields[3], '^u:', '') end
+if not present(player) then return {'no_session', ''} end
+redis.call('EXPIRE', KEYS[1], ARGV[8])
+local name = fields[4] or ''
+local puzzle = ARGV[6]
+local game_key, outbox_key, day_key = ARGV[7] .. player .. ':' .. puzzle, KEYS[2], KEYS[3]
 local raw = redis.call('GET', game_key)
 local state
 if raw then state = cjson.decode(raw) else state = {attempts = {}, status = 'playing'} end
@@ -67,40 +83,6 @@ return {'applied', encoded}
 """
 )
 
-# A guess for a known player. KEYS[1] game, KEYS[2] outbox stream, KEYS[3] the day's
-# figures. ARGV[6..8]: player, name, puzzle.
-_APPLY_GUESS = (
-    """
-local game_key, outbox_key, day_key = KEYS[1], KEYS[2], KEYS[3]
-local player, name, puzzle = ARGV[6], ARGV[7], ARGV[8]
-"""
-    + _GUESS_BODY
-)
-
-# A guess from a browser's session: the session read (and its expiry pushed back, as
-# every read does) and the guess in one round trip, the hot path of the whole
-# platform. The game's key is built here from the session's subject, so it is not
-# declared in KEYS: fine on one Redis or a Sentinel-watched primary, not on a Redis
-# Cluster (which this platform does not use). The subject is read as
-# player.SessionRecord.from_hash reads it, older field names included.
-# KEYS[1] session, KEYS[2] outbox stream, KEYS[3] the day's figures. ARGV[6] the
-# puzzle, ARGV[7] the game keys' prefix, ARGV[8] the session's lifetime.
-_GUESS_IN_SESSION = (
-    """
-local function present(value) return value and value ~= '' end
-local fields = redis.call('HMGET', KEYS[1], 'subject', 'user_id', 'player', 'name')
-local player = fields[1]
-if not present(player) then player = fields[2] end
-if not present(player) and present(fields[3]) then player = string.gsub(fields[3], '^u:', '') end
-if not present(player) then return {'no_session', ''} end
-redis.call('EXPIRE', KEYS[1], ARGV[8])
-local name = fields[4] or ''
-local puzzle = ARGV[6]
-local game_key, outbox_key, day_key = ARGV[7] .. player .. ':' .. puzzle, KEYS[2], KEYS[3]
-"""
-    + _GUESS_BODY
-)
-
 
 # A session read, and its expiry pushed back (sliding: a daily player stays logged in).
 # KEYS[1] the session. ARGV[1] its lifetime in seconds.
@@ -121,11 +103,6 @@ for _, id in ipairs(ids) do ended = ended + redis.call('DEL', ARGV[1] .. id) end
 redis.call('DEL', KEYS[1])
 return ended
 """
-
-
-class Player(Protocol):
-    subject: str  # the account's subject: keys the game here and the result at the score service
-    name: str
 
 
 class Outcome(StrEnum):
@@ -156,35 +133,17 @@ class GameStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         # EVALSHA, falling back to EVAL once after a Redis restart emptied its script cache.
-        self._apply_guess = redis.register_script(_APPLY_GUESS)
-        self._guess_in_session = redis.register_script(_GUESS_IN_SESSION)
+        self._guess = redis.register_script(_GUESS)
 
     async def load(self, subject: str, puzzle: int) -> GameState:
         return GameState.from_json(await self.redis.get(keys.game(subject, puzzle)))
 
-    async def apply_guess(
-        self, player: Player, puzzle: int, number: int, attempt: Attempt, status: Status
-    ) -> tuple[Outcome, GameState]:
-        outcome, raw = await self._apply_guess(
-            keys=[keys.game(player.subject, puzzle), keys.OUTBOX, keys.day_figures(puzzle)],
-            args=[
-                number,
-                attempt.word,
-                json.dumps([m.value for m in attempt.marks]),
-                status.value,
-                keys.GAME_TTL_SECONDS,
-                player.subject,
-                player.name,
-                puzzle,
-            ],
-        )
-        return Outcome(outcome), GameState.from_json(raw or None)
-
     async def guess_in_session(
         self, session_id: str, puzzle: int, number: int, attempt: Attempt, status: Status
     ) -> tuple[Outcome, GameState]:
-        """apply_guess for the player of a session, read in the same round trip."""
-        outcome, raw = await self._guess_in_session(
+        """Plays a try for the player of a session, read in the same round trip: the
+        outcome and the game as it now stands (NO_SESSION: nothing was played)."""
+        outcome, raw = await self._guess(
             keys=[keys.session(session_id), keys.OUTBOX, keys.day_figures(puzzle)],
             args=[
                 number,

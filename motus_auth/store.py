@@ -167,11 +167,8 @@ class LoginFailures:
         return int(await self._reserve(keys=keys_, args=args))
 
     async def locked_for(self, account: str, ip: str) -> int:
-        """The lock in force on this address for this account, in seconds (0: none)."""
-        return await self.failed(account, ip)
-
-    async def failed(self, account: str, ip: str) -> int:
-        """The attempt failed; the lock now in force (set by reserve), in seconds (0: none)."""
+        """The lock in force on this address for this account, in seconds (0: none):
+        before an attempt, and after a failed one (reserve sets it)."""
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.ttl(keys.lock("pair", self._pair(account, ip)))
             pipe.ttl(keys.lock("ip", ip))

@@ -121,7 +121,7 @@ async def login(
         return page(*_busy(busy))
     if not (user and ok):
         metrics.logins.labels("wrong_password" if user else "unknown_user").inc()
-        wait = await failures.failed(account, ip)
+        wait = await failures.locked_for(account, ip)
         if wait:
             metrics.lockouts.inc()
             return page([throttle.retry_message(wait)], 429, {"Retry-After": str(wait)})

@@ -13,10 +13,12 @@ import csv
 import io
 import threading
 import time
+from collections.abc import Callable
 
 import httpx2
 import pytest
 
+from bench.procs import rss_mb
 from tests.support.accounts import csrf_token, new_username
 
 pytestmark = pytest.mark.integration
@@ -25,35 +27,23 @@ BUDGET_MIB = 128  # AUTH_HASH_MEMORY_BUDGET_MIB's default: two hashes at once
 CLIENTS = 40
 
 
-def _rss_mib(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
-
-
-def test_a_burst_of_logins_stays_within_the_hashing_budget(healthy_stack):
-    stack = healthy_stack
-    [auth1] = [s for s in stack.status() if s.name == "auth-1"]
-    direct = f"http://127.0.0.1:{stack.topology.ports.by_name['auth-1']}"
+def _burst(base_url: str, subnet: str, sample: Callable[[], None]) -> list[httpx2.Response]:
+    """CLIENTS failed logins sent at once, one per loopback address of `subnet` (no lock
+    involved), while sample() is called again and again; their answers."""
     clients = [
-        httpx2.Client(base_url=direct, transport=httpx2.HTTPTransport(local_address=f"127.0.3.{i}"), timeout=30)
+        httpx2.Client(base_url=base_url, transport=httpx2.HTTPTransport(local_address=f"{subnet}.{i}"), timeout=30)
         for i in range(1, CLIENTS + 1)
     ]
+    answers: list[httpx2.Response] = []
+    sampling = True
+
+    def sampler() -> None:
+        while sampling:
+            sample()
+            time.sleep(0.005)
+
     try:
         tokens = [csrf_token(client, "/auth/login") for client in clients]
-        time.sleep(0.5)
-        idle = _rss_mib(auth1.pid)
-        peak, sampling = idle, True
-
-        def sample() -> None:
-            nonlocal peak
-            while sampling:
-                peak = max(peak, _rss_mib(auth1.pid))
-                time.sleep(0.01)
-
-        answers: list[httpx2.Response] = []
         start = threading.Barrier(CLIENTS)
 
         def log_in(client: httpx2.Client, token: str) -> None:
@@ -61,8 +51,8 @@ def test_a_burst_of_logins_stays_within_the_hashing_budget(healthy_stack):
             start.wait()
             answers.append(client.post("/auth/login", data=form))
 
-        sampler = threading.Thread(target=sample)
-        sampler.start()
+        watcher = threading.Thread(target=sampler)
+        watcher.start()
         threads = [threading.Thread(target=log_in, args=pair) for pair in zip(clients, tokens, strict=True)]
         for thread in threads:
             thread.start()
@@ -70,10 +60,25 @@ def test_a_burst_of_logins_stays_within_the_hashing_budget(healthy_stack):
             thread.join(timeout=60)
         time.sleep(0.2)
         sampling = False
-        sampler.join()
+        watcher.join()
     finally:
         for client in clients:
             client.close()
+    return answers
+
+
+def test_a_burst_of_logins_stays_within_the_hashing_budget(healthy_stack):
+    stack = healthy_stack
+    [auth1] = [s for s in stack.status() if s.name == "auth-1"]
+    direct = f"http://127.0.0.1:{stack.topology.ports.by_name['auth-1']}"
+    idle = rss_mb(auth1.pid)
+    peak = idle
+
+    def sample() -> None:
+        nonlocal peak
+        peak = max(peak, rss_mb(auth1.pid))
+
+    answers = _burst(direct, "127.0.3", sample)
     statuses = sorted(a.status_code for a in answers)
     print(f"\nauth-1 RSS idle {idle:.0f} MiB, peak {peak:.0f} MiB; answers {statuses}")
     assert len(answers) == CLIENTS and set(statuses) <= {401, 503}, statuses
@@ -97,44 +102,14 @@ def _credential_sessions(stats_url: str) -> dict[str, tuple[int, int]]:
 
 def test_haproxy_lets_at_most_four_credential_requests_into_each_replica(healthy_stack):
     stack = healthy_stack
-    clients = [
-        httpx2.Client(
-            base_url=stack.topology.public_url, transport=httpx2.HTTPTransport(local_address=f"127.0.4.{i}"), timeout=30
-        )
-        for i in range(1, CLIENTS + 1)
-    ]
     most: dict[str, int] = {}
-    answers: list[int] = []
-    try:
-        tokens = [csrf_token(client, "/auth/login") for client in clients]
-        sampling = True
 
-        def sample() -> None:
-            while sampling:
-                for server, (current, _) in _credential_sessions(stack.topology.stats_url).items():
-                    most[server] = max(most.get(server, 0), current)
-                time.sleep(0.005)
+    def sample() -> None:
+        for server, (current, _) in _credential_sessions(stack.topology.stats_url).items():
+            most[server] = max(most.get(server, 0), current)
 
-        start = threading.Barrier(CLIENTS)
-
-        def log_in(client: httpx2.Client, token: str) -> None:
-            form = {"username": new_username(), "password": "pas le bon mot de passe", "csrf_token": token}
-            start.wait()
-            answers.append(client.post("/auth/login", data=form).status_code)
-
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        threads = [threading.Thread(target=log_in, args=pair) for pair in zip(clients, tokens, strict=True)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        sampling = False
-        sampler.join()
-        queued = {server: q for server, (_, q) in _credential_sessions(stack.topology.stats_url).items()}
-    finally:
-        for client in clients:
-            client.close()
+    answers = [a.status_code for a in _burst(stack.topology.public_url, "127.0.4", sample)]
+    queued = {server: q for server, (_, q) in _credential_sessions(stack.topology.stats_url).items()}
     print(f"\nat once in each replica: {most}; longest queue at HAProxy: {queued}; answers {sorted(answers)}")
     assert len(answers) == CLIENTS and set(answers) <= {401, 503}
     assert set(most) == {"auth-1", "auth-2"} and max(most.values()) <= 4

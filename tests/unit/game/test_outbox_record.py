@@ -35,7 +35,7 @@ def test_an_entry_as_the_guess_script_writes_it_reads_back_typed():
 
 
 def test_the_guess_script_sets_every_field_before_appending():
-    script = store._APPLY_GUESS
+    script = store._GUESS
     append = script.index("XADD")
     for name in FIELDS:
         assert re.search(rf"local [^\n]*\b{name}\b", script[:append]), f"{name} is not set before XADD"
