@@ -24,7 +24,7 @@ from motus.settings import GameSettings
 from motus.store import GameStore, Stores
 from motus_kit.about import about_router
 from motus_kit.peers import create_peer_client
-from motus_kit.redis_store import create_redis
+from motus_kit.redis_store import close_redis, create_redis
 from motus_kit.service import build_service
 from motus_kit.settings import load_settings
 
@@ -41,7 +41,7 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
             app.state.provider = Provider(settings, http)
             app.state.score = ScoreClient(http, ServiceToken(app.state.provider))
             # The relay's blocking reads need a longer socket timeout than requests get.
-            relay_redis = create_redis(settings.redis_url, settings.redis_timeout_seconds + relay.BLOCK_SECONDS)
+            relay_redis = create_redis(settings.store_options(extra_timeout_seconds=relay.BLOCK_SECONDS))
             task = asyncio.create_task(
                 relay.Relay(
                     Outbox(relay_redis, settings.instance),
@@ -64,7 +64,7 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
                     background.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await background
-                await relay_redis.aclose()
+                await close_redis(relay_redis)
 
     app = build_service(
         service="game",

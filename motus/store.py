@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from motus import keys, outbox
 from motus.game.rules import Attempt, Mark, Status
+from motus_kit.replication import Replicas
 
 # Applying a guess is read-check-write; as one Lua script it is atomic, so two
 # tabs or two replicas playing the same game at once cannot both write attempt 3.
@@ -134,6 +135,11 @@ class GameStore:
         self.redis = redis
         # EVALSHA, falling back to EVAL once after a Redis restart emptied its script cache.
         self._guess = redis.register_script(_GUESS)
+        # Every try is acknowledged once a replica has it: a failover right after the
+        # answer must not take back a try the player saw, nor a finished game and its
+        # outbox entry. The script always writes (the session's expiry), so the WAIT
+        # covers a replayed try too.
+        self._replicas = Replicas(redis)
 
     async def load(self, subject: str, puzzle: int) -> GameState:
         return GameState.from_json(await self.redis.get(keys.game(subject, puzzle)))
@@ -143,7 +149,8 @@ class GameStore:
     ) -> tuple[Outcome, GameState]:
         """Plays a try for the player of a session, read in the same round trip: the
         outcome and the game as it now stands (NO_SESSION: nothing was played)."""
-        outcome, raw = await self._guess(
+        outcome, raw = await self._replicas.run(
+            self._guess,
             keys=[keys.session(session_id), keys.OUTBOX, keys.day_figures(puzzle)],
             args=[
                 number,

@@ -20,7 +20,7 @@ from motus_auth.routes import accounts, oauth
 from motus_auth.settings import AuthSettings
 from motus_auth.store import stores_over
 from motus_kit.about import about_router
-from motus_kit.redis_store import create_sync_redis
+from motus_kit.redis_store import close_sync_redis, create_sync_redis
 from motus_kit.service import build_service
 from motus_kit.settings import SettingsError, load_settings
 
@@ -39,7 +39,7 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
     async def oauth_server(app: FastAPI) -> AsyncIterator[None]:
         # authlib's callbacks are synchronous and run in worker threads: they get a
         # synchronous Redis client of their own, never the event loop's.
-        sync_redis = create_sync_redis(settings.redis_url, settings.redis_timeout_seconds)
+        sync_redis = create_sync_redis(settings.store_options())
         sealer = signing_keys.Sealer(settings.secret_key.get_secret_value())
         if settings.signing_key_file:
             signing_keys.install(sync_redis, settings.signing_key_file.read_bytes(), sealer)
@@ -56,7 +56,7 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            sync_redis.close()
+            close_sync_redis(sync_redis)
 
     app = build_service(
         service="auth",

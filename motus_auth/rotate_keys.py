@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from motus_auth.oauth import signing_keys
 from motus_auth.settings import AuthSettings
-from motus_kit.redis_store import create_sync_redis
+from motus_kit.redis_store import close_sync_redis, create_sync_redis
 from motus_kit.settings import load_settings
 
 
 def main() -> None:
     settings = load_settings(AuthSettings)
-    client = create_sync_redis(settings.redis_url, settings.redis_timeout_seconds)
+    client = create_sync_redis(settings.store_options())
     try:
         keys = signing_keys.rotate(client, signing_keys.Sealer(settings.secret_key.get_secret_value()))
     finally:
-        client.close()
+        close_sync_redis(client)
     print(f"signing with {keys[0]['kid']}; previous key {keys[1]['kid']} kept for verification")
 
 

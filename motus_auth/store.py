@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from motus_auth import keys, throttle
+from motus_kit.replication import Replicas
 from redis import Redis as SyncRedis
 
 # Claiming a username and creating the account is one step: two people racing for
@@ -38,11 +39,15 @@ class Accounts:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._register = redis.register_script(_REGISTER)
+        # A new account is acknowledged once a replica has it: a failover must not
+        # forget a player who was told their account exists.
+        self._replicas = Replicas(redis)
 
     async def create(self, username: str, canonical: str, password_hash: str) -> User | None:
         """The new account, or None if the username is taken."""
         user_id = uuid.uuid4().hex
-        created = await self._register(
+        created = await self._replicas.run(
+            self._register,
             keys=[keys.username(canonical), keys.user(user_id)],
             args=[user_id, username, password_hash, int(time.time()), _USERNAME, _PASSWORD_HASH, _CREATED],
         )

@@ -16,6 +16,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from motus_kit.replication import NotReplicated
+
 log = logging.getLogger("motus.errors")
 
 _STATUS_CODES = {
@@ -30,6 +32,10 @@ _STATUS_CODES = {
     429: ("too_many_requests", "Trop de requêtes : réessayez dans un instant."),
 }
 
+NOT_REPLICATED = (
+    "not_replicated",
+    "Votre demande est arrivée mais n'est pas encore en lieu sûr. Renvoyez-la : elle ne sera pas comptée deux fois.",
+)
 STORE_UNAVAILABLE = (
     "store_unavailable",
     "Le stockage de ce service est momentanément indisponible. Réessayez dans quelques secondes.",
@@ -102,9 +108,17 @@ async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     return error_response(503, *STORE_UNAVAILABLE, headers={"Retry-After": "2"})
 
 
+async def _not_replicated(request: Request, exc: Exception) -> JSONResponse:
+    # The write reached the primary but no replica confirmed it in time: it could
+    # still vanish in a failover, so it is not acknowledged. Sending it again is safe.
+    log.warning("write not acknowledged by a replica: %s", exc)
+    return error_response(503, *NOT_REPLICATED, headers={"Retry-After": "1"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(RedisConnectionError, _store_unavailable)
     app.add_exception_handler(RedisTimeoutError, _store_unavailable)
+    app.add_exception_handler(NotReplicated, _not_replicated)

@@ -15,23 +15,29 @@ async def healthz(request: Request) -> dict[str, str]:
     return {"status": "ok", "instance": request.app.state.settings.instance}
 
 
+# HAProxy gives a check 1 s (`timeout check`): the answer must come before that.
+_PING_SECONDS = 0.8
+
+
 async def readyz(request: Request) -> JSONResponse:
     state = request.app.state
-    instance = state.settings.instance
+    settings = state.settings
+    instance = settings.instance
     if state.lifecycle.draining:
         return JSONResponse({"status": "draining", "instance": instance, "checks": {"draining": True}}, status_code=503)
     try:
-        # The client timeouts already bound this; wait_for guards a hung connect too.
-        await asyncio.wait_for(state.redis.ping(), timeout=state.settings.redis_timeout_seconds + 0.5)
+        await asyncio.wait_for(state.redis.ping(), timeout=min(settings.redis_timeout_seconds + 0.5, _PING_SECONDS))
     except (TimeoutError, RedisError, OSError) as exc:
-        return JSONResponse(
-            {
-                "status": "unavailable",
-                "instance": instance,
-                "checks": {"redis": f"unreachable: {type(exc).__name__}"},
-            },
-            status_code=503,
-        )
+        since = state.lifecycle.store_unreachable()
+        check = f"unreachable for {since:.1f} s: {type(exc).__name__}"
+        if settings.redis_url.startswith("redis+sentinel://") and since < settings.redis_failover_seconds:
+            # Sentinel is promoting a replica; requests wait for it (within the same
+            # budget) rather than fail. Taking both replicas out of HAProxy now would
+            # turn a few seconds of waiting into 503s for every page.
+            return JSONResponse({"status": "failing-over", "instance": instance, "checks": {"redis": check}})
+        body = {"status": "unavailable", "instance": instance, "checks": {"redis": check}}
+        return JSONResponse(body, status_code=503)
+    state.lifecycle.store_reachable()
     return JSONResponse({"status": "ready", "instance": instance, "checks": {"redis": "ok"}})
 
 

@@ -14,7 +14,7 @@ from motus_kit.lifecycle import Lifecycle
 from motus_kit.logs import configure_logging
 from motus_kit.metrics import install_metrics
 from motus_kit.middleware import RequestContextMiddleware
-from motus_kit.redis_store import create_redis
+from motus_kit.redis_store import close_redis, create_redis
 from motus_kit.settings import ServiceSettings
 
 NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
@@ -42,14 +42,14 @@ def build_service(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The pool connects lazily: a service starts even while its Redis is down,
         # reports not-ready, and recovers by itself when Redis comes back.
-        app.state.redis = create_redis(settings.redis_url, settings.redis_timeout_seconds)
+        app.state.redis = create_redis(settings.store_options())
         # Built once, not per request: they hold registered Lua scripts.
         app.state.stores = stores(app.state.redis) if stores else None
         try:
             async with resources(app) if resources else nullcontext():
                 yield
         finally:
-            await app.state.redis.aclose()
+            await close_redis(app.state.redis)
 
     # The OpenAPI schema is served; the Swagger and ReDoc pages are not, since they
     # load their scripts from a CDN.

@@ -7,6 +7,8 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import AfterValidator, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from motus_kit.redis_store import StoreOptions
+
 
 def instance_field(default: str):
     # Shown in the X-Motus-Instance header, the logs and the page footer.
@@ -14,7 +16,9 @@ def instance_field(default: str):
 
 
 def redis_url_field(default: str):
-    return Field(default=default, pattern=r"^rediss?://")
+    # redis:// for one node; redis+sentinel:// for a store replicated under Sentinel
+    # (motus_kit.redis_store says the form).
+    return Field(default=default, pattern=r"^(rediss?|redis\+sentinel)://")
 
 
 def _refuse_placeholder(value: SecretStr) -> SecretStr:
@@ -45,11 +49,27 @@ class ServiceSettings(BaseSettings):
     # Connect and command timeout towards Redis: a dead store must give a 503 quickly,
     # not hold a request until the client gives up.
     redis_timeout_seconds: float = Field(default=1.0, gt=0, le=30)
+    # With a redis+sentinel:// URL: the Sentinels' user for the services (it may only
+    # ask where the primary is), and how long a command keeps retrying while Sentinel
+    # promotes a replica before the request gets a 503.
+    redis_sentinel_username: str = "discovery"
+    redis_sentinel_password: SecretStr | None = None
+    redis_failover_seconds: float = Field(default=6.0, gt=0, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # After SIGTERM, how long readiness reports 503 before the server stops accepting.
     # It must exceed HAProxy's detection time (2 checks x 500 ms) so no new request
     # is sent to a replica that is about to close its socket.
     drain_seconds: float = Field(default=1.5, ge=0, le=60)
+
+    def store_options(self, extra_timeout_seconds: float = 0.0) -> StoreOptions:
+        password = self.redis_sentinel_password
+        return StoreOptions(
+            url=self.redis_url,
+            timeout_seconds=self.redis_timeout_seconds + extra_timeout_seconds,
+            sentinel_username=self.redis_sentinel_username if password else None,
+            sentinel_password=password.get_secret_value() if password else None,
+            failover_seconds=self.redis_failover_seconds,
+        )
 
 
 S = TypeVar("S", bound=ServiceSettings)

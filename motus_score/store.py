@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
+from motus_kit.replication import Replicas
 from motus_score import keys, scoring
 from motus_score.scoring import Result
 
@@ -113,14 +114,21 @@ def _decode(player: str, puzzle: str, raw: str) -> Result:
 class ScoreStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
+        self._replicas = Replicas(redis)
 
     async def record(self, result: Result, name: str) -> tuple[Recorded, Result]:
-        """Stores the result once per (player, puzzle), with both leaderboards, atomically.
+        """Stores the result once per (player, puzzle), with both leaderboards, atomically,
+        and returns once a replica has it too (a replayed delivery as well: the first
+        answer may have been lost before its replica caught up)."""
+        outcome, stored = await self._record(result, name)
+        if outcome is not Recorded.CONFLICT:
+            await self._replicas.confirm(keys.results(result.player), str(result.puzzle))
+        return outcome, stored
 
-        Optimistic: WATCH the player's results, compute the all-time standing from
+    async def _record(self, result: Result, name: str) -> tuple[Recorded, Result]:
+        """Optimistic: WATCH the player's results, compute the all-time standing from
         them (a late result can join two streaks), then MULTI/EXEC; a concurrent
-        record for the same player makes EXEC fail and we start again.
-        """
+        record for the same player makes EXEC fail and we start again."""
         key = keys.results(result.player)
         async with self.redis.pipeline(transaction=True) as pipe:
             for _ in range(MAX_WATCH_ATTEMPTS):

@@ -1,0 +1,105 @@
+"""Writes acknowledged only once a replica holds them.
+
+Redis replicates asynchronously: a primary answers OK before its replica has the
+write, and if it dies in that instant Sentinel promotes a replica without it. For the
+writes a player or the relay is told are safe (a try, a finished game and its outbox
+entry, a recorded result, a new account), the services ask Redis to `WAIT` until one
+replica has caught up, on the same connection as the write, so the wait covers it.
+
+When the primary has no replica connected at all (it is down or resyncing), waiting
+would only slow every write for nothing: no failover can happen without a replica,
+and the primary's append-only file keeps what it acknowledged. The write is then
+acknowledged by the primary alone; the README's persistence table says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.sentinel import SentinelConnectionPool
+from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError
+
+log = logging.getLogger("motus.store")
+
+# How long a write waits for its replica. A replica on the same network acknowledges
+# in well under a millisecond; one that takes this long is as good as gone.
+ACK_TIMEOUT_MS = 500
+# After finding no replica connected, how long writes stop asking for one.
+ALONE_RECHECK_SECONDS = 1.0
+
+# A write on this connection after `KEYS[1]` (field ARGV[1], if given) is seen to exist,
+# so that a WAIT right after covers every write that came before it on this primary. 0
+# if it does not exist: the write it stands for was lost in a failover.
+_MARK = """
+local present
+if ARGV[1] ~= '' then present = redis.call('HEXISTS', KEYS[1], ARGV[1])
+else present = redis.call('EXISTS', KEYS[1]) end
+if present == 0 then return 0 end
+redis.call('INCR', KEYS[2])
+return 1
+"""
+_MARK_KEY = "motus:replication-mark"
+
+
+class NotReplicated(Exception):
+    """The write may not survive a failover yet: the client should send it again
+    (every such write is idempotent)."""
+
+
+class Replicas:
+    """Acknowledgements from a store's replica; does nothing for a single-node store."""
+
+    def __init__(self, redis: Redis, timeout_ms: int = ACK_TIMEOUT_MS) -> None:
+        self.redis = redis
+        self.enabled = isinstance(redis.connection_pool, SentinelConnectionPool)
+        self.timeout_ms = timeout_ms
+        self._alone_until = 0.0
+        self._mark = redis.register_script(_MARK)
+
+    async def run(self, script: AsyncScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        """The script's result, once a replica has what it wrote."""
+        if not self.enabled:
+            return await script(keys=keys, args=args)
+        return await self._with_wait(script, keys, args)
+
+    async def confirm(self, key: str, field: str = "") -> None:
+        """For a write made another way (a WATCH transaction): returns once a replica
+        holds `key` (its hash `field`, if given) as the primary does."""
+        if not self.enabled:
+            return
+        if not await self._with_wait(self._mark, [key, _MARK_KEY], [field]):
+            # The primary changed since the write and the new one never had it.
+            raise NotReplicated(key)
+
+    async def _with_wait(self, script: AsyncScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        wait = time.monotonic() >= self._alone_until
+        for _ in range(2):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.evalsha(script.sha, len(keys), *keys, *args)
+                if wait:
+                    pipe.wait(1, self.timeout_ms)
+                results = await pipe.execute(raise_on_error=False)
+            if not isinstance(results[0], NoScriptError):
+                break
+            # A new primary (or a restarted one) has an empty script cache.
+            await self.redis.script_load(script.script)
+        if isinstance(results[0], Exception):
+            raise results[0]
+        if wait:
+            await self._settle(int(results[1]))
+        return results[0]
+
+    async def _settle(self, acknowledged: int) -> None:
+        if acknowledged >= 1:
+            return
+        role = await self.redis.execute_command("ROLE")
+        if role[0] == "master" and not role[2]:
+            self._alone_until = time.monotonic() + ALONE_RECHECK_SECONDS
+            log.warning("no replica connected: writes are acknowledged by the primary alone")
+            return
+        raise NotReplicated("no replica acknowledged the write in time")
