@@ -1,5 +1,5 @@
 # The README's commands. Each installs what is missing first, so a fresh machine needs nothing by hand.
-.PHONY: up up-monitoring down status test unit integration bench lint dashboards
+.PHONY: up up-monitoring down status test unit integration bench chaos lint dashboards
 
 VENV := .venv/bin
 
@@ -39,6 +39,10 @@ bench:  ## numbers, not assertions: throughput against the machine's own ceiling
 	$(VENV)/python -m bench.failover
 	$(VENV)/python -m bench.delivery
 	$(VENV)/python -m bench.monitoring
+
+chaos:  ## every fault in turn (replicas, Redis primaries and replicas, a Sentinel, a reload) under players: one row each
+	@scripts/bootstrap.sh --test
+	$(VENV)/python -m bench.chaos
 
 dashboards:  ## regenerate grafana/dashboards/*.json from the dashboards/ package
 	@scripts/bootstrap.sh --test

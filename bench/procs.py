@@ -39,3 +39,26 @@ def _kb(path: str, field: str) -> int:
         return 0
     match = re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)
     return int(match.group(1)) if match else 0
+
+
+def with_children(pid: int | None) -> list[int]:
+    """The process and its descendants (HAProxy's master and its worker, say)."""
+    if not pid:
+        return []
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children = task.read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found.extend(with_children(int(child)))
+    return found
+
+
+def stack_memory(pids: dict[str, int | None]) -> dict[str, tuple[float, float]]:
+    """name -> (RSS, PSS) in MB of each process with its children."""
+    return {
+        name: (sum(rss_mb(p) for p in with_children(pid)), sum(pss_mb(p) for p in with_children(pid)))
+        for name, pid in pids.items()
+    }

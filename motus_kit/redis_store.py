@@ -21,7 +21,7 @@ import redis.retry
 import redis.sentinel
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
-from redis.asyncio.sentinel import Sentinel
+from redis.asyncio.sentinel import Sentinel, SentinelManagedConnection
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ReadOnlyError, ResponseError
@@ -138,6 +138,31 @@ class SyncFailoverRetry(redis.retry.Retry):
                 time.sleep(self._deadline.pause(failures, started, error))
 
 
+class _AskSentinelOnReconnect(SentinelManagedConnection):
+    """A connection that asks Sentinel for the primary every time it reconnects.
+
+    redis-py 8.1 asks only when a connection is first made: a pooled connection that
+    lost its socket reconnects, on its next command, to the address it had, retrying
+    it. After a failover that address is the old primary; when that process comes back
+    it answers as a primary (until Sentinel demotes it, ~10 s later), and writes sent
+    to it then are lost when it resynchronises from the new one. Found by the chaos
+    test: a whole game's tries vanished."""
+
+    async def send_packed_command(self, command, check_health=True):
+        if not self.is_connected:
+            await self.connect()
+        await super().send_packed_command(command, check_health)
+
+
+class _SyncAskSentinelOnReconnect(redis.sentinel.SentinelManagedConnection):
+    """The same for the synchronous client."""
+
+    def send_packed_command(self, command, check_health=True):
+        if not self._sock:
+            self.connect()
+        super().send_packed_command(command, check_health)
+
+
 @dataclass(frozen=True)
 class StoreOptions:
     """How to reach a store and how long to wait for it."""
@@ -186,6 +211,7 @@ def create_redis(options: StoreOptions) -> Redis:
             username=target.username,
             password=target.password,
             db=target.db,
+            connection_class=_AskSentinelOnReconnect,
             retry=FailoverRetry(options.failover_seconds),
             retry_on_error=list(_FAILOVER_ERRORS),
             health_check_interval=10,
@@ -213,6 +239,7 @@ def create_sync_redis(options: StoreOptions) -> redis.Redis:
             username=target.username,
             password=target.password,
             db=target.db,
+            connection_class=_SyncAskSentinelOnReconnect,
             retry=SyncFailoverRetry(options.failover_seconds),
             retry_on_error=list(_FAILOVER_ERRORS),
             **_client_kwargs(options),

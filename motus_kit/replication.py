@@ -22,7 +22,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.sentinel import SentinelConnectionPool
 from redis.commands.core import AsyncScript
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, RedisError
 
 log = logging.getLogger("motus.store")
 
@@ -98,8 +98,18 @@ class Replicas:
         if acknowledged >= 1:
             return
         role = await self.redis.execute_command("ROLE")
-        if role[0] == "master" and not role[2]:
+        if role[0] == "master" and not role[2] and await self._still_the_primary():
             self._alone_until = time.monotonic() + ALONE_RECHECK_SECONDS
             log.warning("no replica connected: writes are acknowledged by the primary alone")
             return
         raise NotReplicated("no replica acknowledged the write in time")
+
+    async def _still_the_primary(self) -> bool:
+        """A primary without replica may be an old one back from the dead that Sentinel
+        has not demoted yet: what it acknowledges would be lost. Ask Sentinel afresh."""
+        pool = self.redis.connection_pool
+        try:
+            named = await pool.sentinel_manager.discover_master(pool.service_name)
+        except RedisError:
+            return False
+        return (str(named[0]), int(named[1])) == (str(pool.master_address[0]), int(pool.master_address[1]))

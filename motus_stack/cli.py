@@ -79,9 +79,11 @@ def _print_status(stack: Stack, as_json: bool) -> None:
         print(json.dumps([row.as_dict() for row in rows], indent=2))
         return
     width = max(12, *(len(row.name) for row in rows))
-    print(f"{'NAME':<{width}} {'STATE':<9} {'PID':>7} {'PORT':>6}  HAPROXY")
+    # A replica as HAProxy sees it; a Redis node's role in its store.
+    print(f"{'NAME':<{width}} {'STATE':<9} {'PID':>7} {'PORT':>6}  HAPROXY / ROLE")
     for row in rows:
-        print(f"{row.name:<{width}} {row.state:<9} {row.pid or '-':>7} {row.port:>6}  {row.haproxy or '-'}")
+        seen = row.haproxy or row.role or "-"
+        print(f"{row.name:<{width}} {row.state:<9} {row.pid or '-':>7} {row.port:>6}  {seen}")
     topo = stack.topology
     print(f"\npublic {topo.public_url}   internal {topo.internal_url}   stats {topo.stats_url}/stats")
 

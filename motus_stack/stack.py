@@ -20,18 +20,23 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from motus_stack import haproxy_stats, logfiles, preflight, processes, prometheus_conf, supervisor_conf
+from motus_stack import haproxy_stats, logfiles, preflight, processes, prometheus_conf, stores, supervisor_conf
 from motus_stack.control import Supervisor
 from motus_stack.topology import (
+    GROUPS,
     HAPROXY_NAME,
     MONITORING_NAMES,
+    NODE_STORE,
     PROMETHEUS_NAME,
     REDIS_NAMES,
+    REDIS_NODES,
     REPO_ROOT,
     SECRET_NAMES,
+    SENTINEL_NAMES,
     SERVICES,
     Ports,
     Topology,
+    store_nodes,
 )
 
 DEFAULT_STATE_DIR = REPO_ROOT / ".motus-stack"
@@ -50,9 +55,17 @@ class ProcessStatus:
     pid: int | None
     port: int
     haproxy: str | None  # HAProxy's view of a replica (UP, DOWN, ...); None for others
+    role: str | None = None  # a Redis node's: primary, replica, down; None for others
 
     def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "state": self.state, "pid": self.pid, "port": self.port, "haproxy": self.haproxy}
+        return {
+            "name": self.name,
+            "state": self.state,
+            "pid": self.pid,
+            "port": self.port,
+            "haproxy": self.haproxy,
+            "role": self.role,
+        }
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -156,8 +169,8 @@ class Stack:
             )
         preflight.check_ports(self.topology.host, self.topology.ports.by_name)
         self.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for sub in ("logs", *(f"data/{n}" for n in (*REDIS_NAMES, PROMETHEUS_NAME))):
-            (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
+        for sub in ("logs", "conf", *(f"data/{n}" for n in (*REDIS_NODES, *SENTINEL_NAMES, PROMETHEUS_NAME))):
+            (self.state_dir / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
         self.supervisor.socket_path.unlink(missing_ok=True)  # left by a crashed supervisord
         self._settings_file.write_text(
             json.dumps({"base_port": self.base_port, "monitoring": self.topology.monitoring})
@@ -169,6 +182,7 @@ class Stack:
         self.topology.clients_file.write_text(json.dumps(self.topology.clients_config(), indent=2))
         for name in REDIS_NAMES:
             _write_private(self.topology.acl_file(name), self.topology.acl(name))
+        self._write_store_confs()
         # The config holds the secrets in the programs' environments: private file.
         self.conf_path.unlink(missing_ok=True)
         fd = os.open(self.conf_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -191,6 +205,25 @@ class Stack:
             self.down()  # never leave half a stack behind
             raise
 
+    def _write_store_confs(self) -> None:
+        """Each node's and Sentinel's configuration, starting from the primary each store
+        last had: after a failover, a node's own file (rewritten by Redis) names the node
+        it follows, and the store must restart with that one as primary, or the newer
+        writes would be thrown away by a resync from the older node."""
+        primaries = {store: self._last_primary(store) for store in REDIS_NAMES}
+        for node in REDIS_NODES:
+            _write_private(self.topology.conf_file(node), self.topology.node_conf(node, primaries[NODE_STORE[node]]))
+        for sentinel in SENTINEL_NAMES:
+            _write_private(self.topology.conf_file(sentinel), self.topology.sentinel_conf(sentinel, primaries))
+
+    def _last_primary(self, store: str) -> str:
+        first, second = store_nodes(store)
+        try:
+            text = self.topology.conf_file(first).read_text()
+        except OSError:
+            return first
+        return second if any(line.startswith("replicaof ") for line in text.splitlines()) else first
+
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         waiting: list[str] = ["supervisord"]
@@ -207,6 +240,9 @@ class Stack:
         rows = self.status()
         self._fail_if_dead({row.name: row.state for row in rows})
         waiting = [s.name for s in rows if s.state != "RUNNING" or (s.haproxy is not None and s.haproxy != "UP")]
+        if not waiting:
+            # Every store with its primary and its replica in sync, watched by three Sentinels.
+            waiting = self.store_problems()
         if self.topology.monitoring and PROMETHEUS_NAME not in waiting and not self._prometheus_ready():
             waiting.append(PROMETHEUS_NAME)
         return waiting
@@ -270,7 +306,7 @@ class Stack:
         self.supervisor.stop(HAPROXY_NAME)
         monitoring = [n for n in MONITORING_NAMES if n in self.topology.process_names()]
         replicas = [name for svc in SERVICES for name in svc.replicas]
-        for layer in (monitoring, replicas, list(REDIS_NAMES)):
+        for layer in (monitoring, replicas, [*REDIS_NODES, *SENTINEL_NAMES]):
             for name in layer:
                 with contextlib.suppress(xmlrpc.client.Fault):  # NOT_RUNNING
                     self.supervisor.stop(name, wait=False)
@@ -302,6 +338,11 @@ class Stack:
             return None
 
     # --- one process at a time --------------------------------------------------
+    @staticmethod
+    def expand(names: Iterable[str]) -> list[str]:
+        """A store's name stands for both its nodes: `stop redis-game` stops the store."""
+        return [member for name in names for member in GROUPS.get(name, (name,))]
+
     def _check_names(self, names: Iterable[str]) -> None:
         known = self.topology.process_names()
         unknown = [n for n in names if n not in known]
@@ -323,7 +364,7 @@ class Stack:
             )
 
     def _each(self, names: Iterable[str], action) -> None:
-        names = list(names)
+        names = self.expand(names)
         self._check_names(names)
         self._require_running()
         for name in names:
@@ -338,7 +379,26 @@ class Stack:
                 raise StackError(f"{name}: {text}\n" + self._log_tails([name])) from exc
 
     def start(self, names: Iterable[str]) -> None:
-        self._each(names, self.supervisor.start)
+        def start(name: str) -> None:
+            if name in REDIS_NODES:
+                self._follow_current_primary(name)
+            self.supervisor.start(name)
+
+        self._each(names, start)
+
+    def _follow_current_primary(self, node: str) -> None:
+        """A node that was down while Sentinel promoted the other one starts as its
+        replica. Left to itself it would start as the primary it was, with stale data,
+        until Sentinel demotes it about ten seconds later."""
+        if self.supervisor.process(node)["statename"] == "RUNNING":
+            return
+        current = stores.primary(self.topology, NODE_STORE[node])
+        if current is None or current == node:
+            return
+        path = self.topology.conf_file(node)
+        lines = [line for line in path.read_text().splitlines() if not line.startswith(("replicaof ", "slaveof "))]
+        lines.append(f"replicaof {self.topology.host} {self.topology.ports.by_name[current]}")
+        _write_private(path, "\n".join(lines) + "\n")
 
     def stop(self, names: Iterable[str]) -> None:
         """Graceful: SIGTERM, the replica drains, then exits."""
@@ -363,7 +423,7 @@ class Stack:
     def kill(self, names: Iterable[str]) -> None:
         """SIGKILL, like a crash: no draining, and nothing restarts it until `start`."""
         self._each(names, lambda name: self.supervisor.signal(name, "KILL"))
-        for name in names:
+        for name in self.expand(names):
             self._wait_state(name, {"EXITED", "STOPPED", "FATAL"}, timeout=10)
 
     def _wait_state(self, name: str, states: set[str], timeout: float) -> None:
@@ -382,6 +442,7 @@ class Stack:
             seen = haproxy_stats.server_states(self.topology.stats_url)
         except OSError:
             seen = {}
+        roles = stores.roles(self.topology) if self.topology.secrets else {}
         rows = []
         for proc in self.topology.processes():
             info = infos.get(proc.name, {})
@@ -390,8 +451,13 @@ class Stack:
             haproxy = None
             if proc.kind == "service":
                 haproxy = seen.get(proc.name, "unknown (haproxy not answering)")
-            rows.append(ProcessStatus(proc.name, state, pid if state == "RUNNING" else None, proc.port, haproxy))
+            row = ProcessStatus(proc.name, state, pid if state == "RUNNING" else None, proc.port, haproxy)
+            rows.append(dataclasses.replace(row, role=roles.get(proc.name)))
         return rows
+
+    def store_problems(self) -> list[str]:
+        """What keeps the replicated stores from being whole (empty when they are)."""
+        return stores.problems(self.topology)
 
     def pid(self, name: str) -> int | None:
         self._check_names([name])
@@ -405,6 +471,6 @@ class Stack:
         """Yield (name, line) as the processes write them, like `docker compose logs -f`.
 
         Ends when the stack is stopped (from another terminal, say)."""
-        names = list(names)
+        names = self.expand(names)
         self._check_names(names)
         return logfiles.follow({n: self.log_path(n) for n in names}, self.supervisor.is_running, from_start)

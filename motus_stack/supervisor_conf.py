@@ -6,10 +6,10 @@ from pathlib import Path
 
 from motus_stack.topology import REPO_ROOT, Process, Topology
 
-# Start order (lower first): stores and their exporters, then services, then the
+# Start order (lower first): stores, their Sentinels and exporters, then services, then the
 # gateway, then Prometheus. supervisord stops in the reverse order, so HAProxy closes
 # before the replicas it routes to.
-_PRIORITY = {"redis": 100, "exporter": 110, "service": 200, "haproxy": 300, "prometheus": 400}
+_PRIORITY = {"redis": 100, "sentinel": 105, "exporter": 110, "service": 200, "haproxy": 300, "prometheus": 400}
 
 
 def _quote(value: str) -> str:

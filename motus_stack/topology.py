@@ -34,17 +34,28 @@ _OFFSETS = {
     "score-2": 14,
     "auth-1": 15,
     "auth-2": 16,
-    "redis-game": 21,
-    "redis-score": 22,
-    "redis-auth": 23,
+    # Each store: two Redis nodes (either may be the primary) and the Sentinels that
+    # watch all three stores.
+    "redis-game-1": 21,
+    "redis-score-1": 22,
+    "redis-auth-1": 23,
+    "redis-game-2": 27,
+    "redis-score-2": 28,
+    "redis-auth-2": 29,
+    "sentinel-1": 30,
+    "sentinel-2": 31,
+    "sentinel-3": 32,
     # With --monitoring only.
     "prometheus": 3,
-    "redis-game-exporter": 24,
-    "redis-score-exporter": 25,
-    "redis-auth-exporter": 26,
+    "redis-game-1-exporter": 24,
+    "redis-score-1-exporter": 25,
+    "redis-auth-1-exporter": 26,
+    "redis-game-2-exporter": 33,
+    "redis-score-2-exporter": 34,
+    "redis-auth-2-exporter": 35,
 }
 # Ports used with the default layout (base 8080): services on 81xx, Redis on 63xx so
-# they never collide with a system Redis on 6379.
+# they never collide with a system Redis on 6379 (nor Sentinels with 26379).
 _DEFAULT_PORTS = {
     "public": DEFAULT_PUBLIC_PORT,
     "internal": DEFAULT_INTERNAL_PORT,
@@ -55,15 +66,24 @@ _DEFAULT_PORTS = {
     "score-2": 8112,
     "auth-1": 8121,
     "auth-2": 8122,
-    "redis-game": 6391,
-    "redis-score": 6392,
-    "redis-auth": 6393,
+    "redis-game-1": 6391,
+    "redis-score-1": 6392,
+    "redis-auth-1": 6393,
+    "redis-game-2": 6394,
+    "redis-score-2": 6395,
+    "redis-auth-2": 6396,
+    "sentinel-1": 26391,
+    "sentinel-2": 26392,
+    "sentinel-3": 26393,
     # Not 9090 and 9121: installing Debian's prometheus and prometheus-redis-exporter
     # packages starts system-wide ones there on a machine with systemd.
     "prometheus": 9095,
-    "redis-game-exporter": 9131,
-    "redis-score-exporter": 9132,
-    "redis-auth-exporter": 9133,
+    "redis-game-1-exporter": 9131,
+    "redis-score-1-exporter": 9132,
+    "redis-auth-1-exporter": 9133,
+    "redis-game-2-exporter": 9134,
+    "redis-score-2-exporter": 9135,
+    "redis-auth-2-exporter": 9136,
 }
 PORT_SPAN = max(_OFFSETS.values()) + 1
 
@@ -89,12 +109,22 @@ REDIS_PASSWORD_NAMES = {
     "redis-auth": "REDIS_AUTH_PASSWORD",
 }
 REDIS_EXPORTER_PASSWORD = "REDIS_EXPORTER_PASSWORD"
+# A replica's user on its primary (PSYNC only).
+REDIS_REPLICATION_PASSWORD = "REDIS_REPLICATION_PASSWORD"
+# The Sentinels' own password: between themselves, for an operator (SENTINEL FAILOVER),
+# and for their user on the stores (ROLE, INFO, REPLICAOF: no key).
+REDIS_SENTINEL_PASSWORD = "REDIS_SENTINEL_PASSWORD"
+# The services' user on the Sentinels: it may only ask where a store's primary is.
+REDIS_DISCOVERY_PASSWORD = "REDIS_DISCOVERY_PASSWORD"
 SECRET_NAMES = (
     "GAME_SESSION_SECRET",
     "AUTH_SECRET_KEY",
     "AUTH_CLIENT_SECRET_MOTUS_GAME",
     *REDIS_PASSWORD_NAMES.values(),
     REDIS_EXPORTER_PASSWORD,
+    REDIS_REPLICATION_PASSWORD,
+    REDIS_SENTINEL_PASSWORD,
+    REDIS_DISCOVERY_PASSWORD,
 )
 
 SERVICES = (
@@ -102,12 +132,28 @@ SERVICES = (
     ServiceKind("score", "SCORE_", "motus_score.app:create_app", "redis-score", ("score-1", "score-2"), "/api/score"),
     ServiceKind("auth", "AUTH_", "motus_auth.app:create_app", "redis-auth", ("auth-1", "auth-2"), "/auth"),
 )
+# The stores, by the name Sentinel watches each under (its "master name").
 REDIS_NAMES = ("redis-game", "redis-score", "redis-auth")
+
+
+def store_nodes(store: str) -> tuple[str, str]:
+    """redis-game -> (redis-game-1, redis-game-2): the two Redis processes of a store.
+    Either may be the primary; -1 is the one a new stack starts with."""
+    return (f"{store}-1", f"{store}-2")
+
+
+REDIS_NODES = tuple(node for store in REDIS_NAMES for node in store_nodes(store))
+NODE_STORE = {node: store for store in REDIS_NAMES for node in store_nodes(store)}
+SENTINEL_NAMES = ("sentinel-1", "sentinel-2", "sentinel-3")
+# Sentinels that must agree a primary is down before one of them promotes its replica.
+SENTINEL_QUORUM = 2
 HAPROXY_NAME = "haproxy"
 PROMETHEUS_NAME = "prometheus"
-# One exporter per store, as in compose: the store's name is its `instance` label.
-EXPORTERS = {f"{name}-exporter": name for name in REDIS_NAMES}
+# One exporter per Redis node, as in compose: the node's name is its `instance` label.
+EXPORTERS = {f"{node}-exporter": node for node in REDIS_NODES}
 MONITORING_NAMES = (*EXPORTERS, PROMETHEUS_NAME)
+# What `motus-stack stop redis-game` means: the whole store, both nodes.
+GROUPS = {store: store_nodes(store) for store in REDIS_NAMES}
 
 
 def redis_user(redis_name: str) -> str:
@@ -119,9 +165,22 @@ def redis_user(redis_name: str) -> str:
 EXPORTER_COMMANDS = "+@connection +info +config|get +slowlog|get +slowlog|len +latency|latest +client|list +dbsize"
 
 
-def redis_acl(user: str, password: str, exporter_password: str) -> str:
+# The Sentinels' user on a store: what Sentinel's documentation lists, and no key.
+SENTINEL_COMMANDS = (
+    "allchannels +multi +slaveof +ping +exec +subscribe +config|rewrite +role +publish +info"
+    " +client|setname +client|kill +script|kill"
+)
+# The services' user on the Sentinels: where is the primary, who are the replicas.
+DISCOVERY_COMMANDS = (
+    "-@all +sentinel|get-master-addr-by-name +sentinel|masters +sentinel|master +sentinel|sentinels"
+    " +sentinel|replicas +sentinel|slaves +ping +client|setname"
+)
+
+
+def redis_acl(user: str, password: str, exporter: str, replication: str, sentinel: str) -> str:
     """An ACL file: the service's user with every command on every key, the exporter's
-    with no key, and `default` behind a random password nobody is given.
+    with no key, a replica's (PSYNC), the Sentinels' (role changes, no key), and
+    `default` behind a random password nobody is given.
 
     Not `user default off`: Redis 7.0 replays the MULTI/EXEC blocks of its append-only
     file with the default user's permissions, and with `default` off it refuses every
@@ -131,8 +190,28 @@ def redis_acl(user: str, password: str, exporter_password: str) -> str:
     return (
         f"user default on >{secrets.token_urlsafe(48)} ~* &* +@all\n"
         f"user {user} on >{password} ~* &* +@all\n"
-        f"user exporter on >{exporter_password} resetkeys resetchannels {EXPORTER_COMMANDS}\n"
+        f"user exporter on >{exporter} resetkeys resetchannels {EXPORTER_COMMANDS}\n"
+        f"user replica on >{replication} resetkeys resetchannels +psync +replconf +ping\n"
+        f"user sentinel on >{sentinel} resetkeys {SENTINEL_COMMANDS}\n"
     )
+
+
+# A primary that has not answered for this long is down in a Sentinel's eyes; once a
+# quorum agrees, one Sentinel promotes the replica (measured here: writes resume
+# 2-3 s after a primary is killed).
+SENTINEL_DOWN_AFTER_MS = 1000
+SENTINEL_FAILOVER_TIMEOUT_MS = 10_000
+
+
+def sentinel_monitor_lines(store: str, host: str, port: int, secrets_: dict[str, str]) -> list[str]:
+    return [
+        f"sentinel monitor {store} {host} {port} {SENTINEL_QUORUM}",
+        f"sentinel auth-user {store} sentinel",
+        f"sentinel auth-pass {store} {secrets_[REDIS_SENTINEL_PASSWORD]}",
+        f"sentinel down-after-milliseconds {store} {SENTINEL_DOWN_AFTER_MS}",
+        f"sentinel failover-timeout {store} {SENTINEL_FAILOVER_TIMEOUT_MS}",
+        f"sentinel parallel-syncs {store} 1",
+    ]
 
 
 def haproxy_addr_var(replica: str) -> str:
@@ -143,7 +222,7 @@ def haproxy_addr_var(replica: str) -> str:
 @dataclass(frozen=True)
 class Process:
     name: str
-    kind: str  # "service", "redis", "haproxy", "exporter" or "prometheus"
+    kind: str  # "service", "redis", "sentinel", "haproxy", "exporter" or "prometheus"
     port: int
     command: tuple[str, ...]
     env: dict[str, str] = field(default_factory=dict)
@@ -223,22 +302,80 @@ class Topology:
     def process_names(self) -> list[str]:
         return process_names(self.monitoring)
 
-    def redis_url(self, redis_name: str) -> str:
-        """The store's URL with its service's ACL user and password (once the stack has its secrets)."""
-        password = self.secrets.get(REDIS_PASSWORD_NAMES[redis_name])
-        login = f"{redis_user(redis_name)}:{password}@" if password else ""
-        return f"redis://{login}{self.host}:{self.ports.by_name[redis_name]}/0"
+    def redis_url(self, name: str) -> str:
+        """A direct URL to one Redis node (a store's name means its -1 node, where a new
+        stack starts the primary), with the service's user: for tools and tests that
+        read a store as it is. The services themselves use store_url()."""
+        node = store_nodes(name)[0] if name in REDIS_NAMES else name
+        store = NODE_STORE[node]
+        password = self.secrets.get(REDIS_PASSWORD_NAMES[store])
+        login = f"{redis_user(store)}:{password}@" if password else ""
+        return f"redis://{login}{self.address(node)}/0"
 
-    def acl_file(self, redis_name: str) -> Path:
-        return self.state_dir / "acl" / f"{redis_name}.acl"
+    def store_url(self, store: str) -> str:
+        """How a service finds its store: ask the Sentinels for the primary of `store`."""
+        password = self.secrets.get(REDIS_PASSWORD_NAMES[store])
+        login = f"{redis_user(store)}:{password}@" if password else ""
+        sentinels = ",".join(self.address(name) for name in SENTINEL_NAMES)
+        return f"redis+sentinel://{login}{sentinels}/{store}/0"
 
-    def acl(self, redis_name: str) -> str:
-        """The store's users: its service's, and the exporter's (no key, no write)."""
+    def sentinel_addresses(self) -> list[tuple[str, int]]:
+        return [(self.host, self.ports.by_name[name]) for name in SENTINEL_NAMES]
+
+    def acl_file(self, store: str) -> Path:
+        return self.state_dir / "acl" / f"{store}.acl"
+
+    def acl(self, store: str) -> str:
+        """The store's users (both its nodes share them)."""
         return redis_acl(
-            redis_user(redis_name),
-            self.secrets[REDIS_PASSWORD_NAMES[redis_name]],
+            redis_user(store),
+            self.secrets[REDIS_PASSWORD_NAMES[store]],
             self.secrets[REDIS_EXPORTER_PASSWORD],
+            self.secrets[REDIS_REPLICATION_PASSWORD],
+            self.secrets[REDIS_SENTINEL_PASSWORD],
         )
+
+    def conf_file(self, name: str) -> Path:
+        """A node's or a Sentinel's configuration: generated, then rewritten by Redis
+        itself when Sentinel changes a node's role (CONFIG REWRITE)."""
+        return self.state_dir / "conf" / f"{name}.conf"
+
+    def node_conf(self, node: str, primary: str) -> str:
+        """The committed store configuration, then what differs here: loopback, this
+        node's port and directory, the replication user, and whom to follow."""
+        store = NODE_STORE[node]
+        lines = [
+            (REDIS_CONF_DIR / f"{store}.conf").read_text(),
+            f"# Generated by motus-stack for {node}; Redis rewrites it when Sentinel changes its role.",
+            f"bind {self.host}",
+            "protected-mode yes",
+            f"port {self.ports.by_name[node]}",
+            f"dir {self.state_dir / 'data' / node}",
+            f"aclfile {self.acl_file(store)}",
+            "masteruser replica",
+            f"masterauth {self.secrets[REDIS_REPLICATION_PASSWORD]}",
+        ]
+        if node != primary:
+            lines.append(f"replicaof {self.host} {self.ports.by_name[primary]}")
+        return "\n".join(lines) + "\n"
+
+    def sentinel_conf(self, sentinel: str, primaries: dict[str, str]) -> str:
+        """A Sentinel watching the three stores, starting from their current primaries."""
+        lines = [
+            f"# Generated by motus-stack for {sentinel}; Sentinel rewrites it as it learns.",
+            f"bind {self.host}",
+            "protected-mode yes",
+            f"port {self.ports.by_name[sentinel]}",
+            f"dir {self.state_dir / 'data' / sentinel}",
+            'logfile ""',
+            # The Sentinels' own password, which they also use with each other.
+            f"requirepass {self.secrets[REDIS_SENTINEL_PASSWORD]}",
+            f"user discovery on >{self.secrets[REDIS_DISCOVERY_PASSWORD]} {DISCOVERY_COMMANDS}",
+        ]
+        for store in REDIS_NAMES:
+            primary = primaries[store]
+            lines += sentinel_monitor_lines(store, self.host, self.ports.by_name[primary], self.secrets)
+        return "\n".join(lines) + "\n"
 
     def haproxy_env(self) -> dict[str, str]:
         env = {
@@ -258,7 +395,8 @@ class Topology:
         p = svc.env_prefix
         return {
             f"{p}INSTANCE": replica,
-            f"{p}REDIS_URL": self.redis_url(svc.redis),
+            f"{p}REDIS_URL": self.store_url(svc.redis),
+            f"{p}REDIS_SENTINEL_PASSWORD": self.secrets.get(REDIS_DISCOVERY_PASSWORD, ""),
             f"{p}DRAIN_SECONDS": str(self.drain_seconds),
             **{name: value for name, value in self.secrets.items() if name.startswith(p)},
             **self._service_extras(svc),
@@ -322,30 +460,16 @@ class Topology:
 
     def processes(self) -> list[Process]:
         procs: list[Process] = []
-        for name in REDIS_NAMES:
-            data_dir = self.state_dir / "data" / name
+        for node in REDIS_NODES:
+            procs.append(Process(node, "redis", self.ports.by_name[node], ("redis-server", str(self.conf_file(node)))))
+        for sentinel in SENTINEL_NAMES:
             procs.append(
                 Process(
-                    name,
-                    "redis",
-                    self.ports.by_name[name],
-                    (
-                        "redis-server",
-                        str(REDIS_CONF_DIR / f"{name}.conf"),
-                        # The committed conf is written for compose (bind all, /data);
-                        # locally we only listen on loopback and keep data in the state dir.
-                        "--bind",
-                        self.host,
-                        "--protected-mode",
-                        "yes",
-                        "--port",
-                        str(self.ports.by_name[name]),
-                        "--dir",
-                        str(data_dir),
-                        # Users and passwords (written by the stack, private to its owner).
-                        "--aclfile",
-                        str(self.acl_file(name)),
-                    ),
+                    sentinel,
+                    "sentinel",
+                    self.ports.by_name[sentinel],
+                    # What Debian's redis-sentinel runs: the same binary in Sentinel mode.
+                    ("redis-server", str(self.conf_file(sentinel)), "--sentinel"),
                 )
             )
         for svc in SERVICES:
@@ -389,14 +513,14 @@ class Topology:
                 (
                     "prometheus-redis-exporter",
                     "-redis.addr",
-                    f"redis://{self.address(store)}",
+                    f"redis://{self.address(node)}",
                     "-web.listen-address",
                     self.address(exporter),
                 ),
                 # In the environment, not on the command line (which `ps` shows everyone).
                 {"REDIS_USER": "exporter", "REDIS_PASSWORD": self.secrets.get(REDIS_EXPORTER_PASSWORD, "")},
             )
-            for exporter, store in EXPORTERS.items()
+            for exporter, node in EXPORTERS.items()
         ]
         procs.append(
             Process(
@@ -424,7 +548,7 @@ class Topology:
 
 def process_names(monitoring: bool = False) -> list[str]:
     """All names in start order, without building a topology."""
-    names = list(REDIS_NAMES)
+    names = [*REDIS_NODES, *SENTINEL_NAMES]
     for svc in SERVICES:
         names.extend(svc.replicas)
     names.append(HAPROXY_NAME)

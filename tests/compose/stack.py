@@ -8,18 +8,18 @@ import subprocess
 import time
 from pathlib import Path
 
-from motus_stack.topology import REDIS_EXPORTER_PASSWORD, REDIS_PASSWORD_NAMES
+from motus_stack.topology import MONITORING_NAMES, REDIS_SENTINEL_PASSWORD, SECRET_NAMES, process_names
 from tests.compose.engine import Engine, compose_command
 
 REPO = Path(__file__).resolve().parents[2]
 OVERRIDE = Path(__file__).parent / "compose.standins.yml"
-# The platform itself, and the monitoring Debian packages (Loki, Alloy and Grafana
-# have no stand-in: see the README's Docker section).
-PLATFORM = [
-    "haproxy", "motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2",
-    "redis-game", "redis-score", "redis-auth",
-]  # fmt: skip
-MONITORING = ["prometheus", "redis-game-exporter", "redis-score-exporter", "redis-auth-exporter"]
+# The platform itself (HAProxy, the six replicas, the six Redis nodes and the three
+# Sentinels: the compose service names are the launcher's process names), and the
+# monitoring Debian packages (Loki, Alloy and Grafana have no stand-in: see the
+# README's Docker section).
+PLATFORM = process_names(monitoring=False)
+MONITORING = list(MONITORING_NAMES)
+SENTINEL_PORT = 26379
 
 
 class ComposeStack:
@@ -43,11 +43,12 @@ class ComposeStack:
             "MOTUS_TEST_PUBLIC_URL": self.public_url,
             "MOTUS_TEST_CLIENTS_FILE": str(clients_file),
             # What a user puts in .env, fresh for every run.
-            "AUTH_CLIENT_SECRET_MOTUS_GAME": secrets.token_urlsafe(32),
+            # The launcher's secrets (the services', the stores' users', the Sentinels'),
+            # and Grafana's, which only compose has.
+            **{name: secrets.token_urlsafe(32) for name in SECRET_NAMES},
             "GAME_SESSION_SECRET": secrets.token_urlsafe(48),
             "AUTH_SECRET_KEY": secrets.token_urlsafe(48),
             "GRAFANA_ADMIN_PASSWORD": secrets.token_urlsafe(16),
-            **{name: secrets.token_urlsafe(32) for name in (*REDIS_PASSWORD_NAMES.values(), REDIS_EXPORTER_PASSWORD)},
         }
         self._base = [*compose_command(), "-p", self.project, "-f", str(REPO / "docker-compose.yml"),
                       "-f", str(OVERRIDE), "--project-directory", str(REPO)]  # fmt: skip

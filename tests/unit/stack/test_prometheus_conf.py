@@ -19,9 +19,10 @@ def test_every_replica_exporter_and_haproxy_is_a_target_named_by_its_process(tmp
     }
     assert targets[("game", "motus-2")] == ["127.0.0.1:20012"]
     assert targets[("haproxy", "haproxy")] == ["127.0.0.1:20002"]  # the stats frontend's exporter
-    assert targets[("redis", "redis-auth")] == ["127.0.0.1:20026"]  # its exporter, named after the store
+    assert targets[("redis", "redis-auth-1")] == ["127.0.0.1:20026"]  # its exporter, named after the node
+    assert targets[("redis", "redis-auth-2")] == ["127.0.0.1:20035"]
     assert targets[("prometheus", "prometheus")] == ["127.0.0.1:20003"]
-    assert len(targets) == 11
+    assert len(targets) == 14  # six replicas, HAProxy, six Redis nodes, Prometheus
     assert config["rule_files"] == [str(PROMETHEUS_RULES_DIR / "*.yml")]
 
 

@@ -1,0 +1,154 @@
+"""The replicated stores as an operator sees them: which node is each store's primary,
+and whether each store is whole again (a primary, its replica in sync, three Sentinels
+that see each other). `motus-stack status`, the chaos runs and the tests read them."""
+
+from __future__ import annotations
+
+import contextlib
+
+import redis.sentinel
+from redis.exceptions import RedisError
+
+import redis
+from motus_stack.topology import (
+    REDIS_NAMES,
+    REDIS_NODES,
+    REDIS_PASSWORD_NAMES,
+    REDIS_SENTINEL_PASSWORD,
+    SENTINEL_NAMES,
+    Topology,
+    redis_user,
+    store_nodes,
+)
+
+_TIMEOUT = 0.5
+
+
+def _node_at(topology: Topology, port: int) -> str | None:
+    return next((node for node in REDIS_NODES if topology.ports.by_name[node] == port), None)
+
+
+def _sentinel(topology: Topology) -> redis.sentinel.Sentinel:
+    password = topology.secrets[REDIS_SENTINEL_PASSWORD]
+    kwargs = {"password": password, "socket_timeout": _TIMEOUT, "socket_connect_timeout": _TIMEOUT}
+    return redis.sentinel.Sentinel(topology.sentinel_addresses(), sentinel_kwargs=kwargs)
+
+
+def primary(topology: Topology, store: str) -> str | None:
+    """The node the Sentinels name as the store's primary (None if none answers)."""
+    sentinel = _sentinel(topology)
+    try:
+        _, port = sentinel.discover_master(store)
+    except RedisError:
+        return None
+    finally:
+        for conn in sentinel.sentinels:
+            conn.close()
+    return _node_at(topology, int(port))
+
+
+def replica(topology: Topology, store: str) -> str | None:
+    """The store's other node: the one that is not its primary."""
+    current = primary(topology, store)
+    return next((node for node in store_nodes(store) if node != current), None) if current else None
+
+
+def client(topology: Topology, store: str) -> redis.Redis:
+    """The store's primary, found through the Sentinels, as its service's user."""
+    sentinel = _sentinel(topology)
+    return sentinel.master_for(
+        store,
+        username=redis_user(store),
+        password=topology.secrets[REDIS_PASSWORD_NAMES[store]],
+        decode_responses=True,
+        socket_timeout=2,
+        socket_connect_timeout=_TIMEOUT,
+    )
+
+
+def role(topology: Topology, node: str) -> tuple[str, list]:
+    """("master", [replicas connected]) or ("slave", [primary port, link state]) or ("down", [])."""
+    conn = redis.Redis(
+        host=topology.host,
+        port=topology.ports.by_name[node],
+        username="sentinel",
+        password=topology.secrets[REDIS_SENTINEL_PASSWORD],
+        socket_timeout=_TIMEOUT,
+        socket_connect_timeout=_TIMEOUT,
+        decode_responses=True,
+    )
+    try:
+        answer = conn.execute_command("ROLE")
+    except (RedisError, OSError):
+        return "down", []
+    finally:
+        conn.close()
+    if answer[0] == "master":
+        return "master", list(answer[2])
+    return str(answer[0]), [answer[2], answer[3]]
+
+
+def roles(topology: Topology) -> dict[str, str]:
+    """node -> "primary", "replica" (in sync, or "replica (syncing)") or "down"."""
+    out = {}
+    for node in REDIS_NODES:
+        kind, detail = role(topology, node)
+        if kind == "master":
+            out[node] = "primary"
+        elif kind == "slave":
+            out[node] = "replica" if detail[1] == "connected" else f"replica ({detail[1]})"
+        else:
+            out[node] = kind
+    return out
+
+
+def problems(topology: Topology) -> list[str]:
+    """What keeps the stores from being whole; empty when every store has exactly one
+    primary (the one the Sentinels name) with its replica connected, and every Sentinel
+    sees the other two."""
+    found = []
+    for store in REDIS_NAMES:
+        named = primary(topology, store)
+        if named is None:
+            found.append(f"{store}: no Sentinel names a primary")
+            continue
+        kind, connected = role(topology, named)
+        if kind != "master":
+            found.append(f"{store}: {named} is named primary but is {kind}")
+        elif len(connected) < 1:
+            found.append(f"{store}: {named} has no replica connected")
+        other = next(node for node in store_nodes(store) if node != named)
+        other_kind, detail = role(topology, other)
+        if other_kind != "slave" or detail[1] != "connected":
+            found.append(f"{store}: {other} is {other_kind} {detail or ''}".rstrip())
+    for name in SENTINEL_NAMES:
+        found.extend(_sentinel_problems(topology, name))
+    return found
+
+
+def _sentinel_problems(topology: Topology, name: str) -> list[str]:
+    conn = redis.Redis(
+        host=topology.host,
+        port=topology.ports.by_name[name],
+        password=topology.secrets[REDIS_SENTINEL_PASSWORD],
+        socket_timeout=_TIMEOUT,
+        socket_connect_timeout=_TIMEOUT,
+        decode_responses=True,
+    )
+    try:
+        masters = {m["name"]: m for m in conn.sentinel_masters().values()}
+    except (RedisError, OSError):
+        return [f"{name}: not answering"]
+    finally:
+        with contextlib.suppress(RedisError):
+            conn.close()
+    out = []
+    for store in REDIS_NAMES:
+        seen = masters.get(store)
+        if seen is None:
+            out.append(f"{name}: does not watch {store}")
+        elif int(seen.get("num-other-sentinels", 0)) < len(SENTINEL_NAMES) - 1:
+            out.append(f"{name}: sees {seen.get('num-other-sentinels')} other Sentinels for {store}")
+    return out
+
+
