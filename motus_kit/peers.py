@@ -16,7 +16,16 @@ async def _forward_request_id(request: httpx2.Request) -> None:
         request.headers.setdefault("X-Request-ID", rid)
 
 
-def create_peer_client(base_url: str, timeout_seconds: float = 5.0) -> httpx2.AsyncClient:
+# Longer than a peer's own wait for its store during a failover (6 s, then a 503): a
+# caller that gave up first would leave the peer to finish the work for nobody. For a
+# refresh-token rotation that is worse than lost work: the new token is stored, the
+# caller keeps the old one, and its next refresh looks like a stolen token replayed
+# (the family is revoked, the player logged out). Found by test_game_api's provider
+# outage test once the stores waited out failovers.
+PEER_TIMEOUT_SECONDS = 10.0
+
+
+def create_peer_client(base_url: str, timeout_seconds: float = PEER_TIMEOUT_SECONDS) -> httpx2.AsyncClient:
     return httpx2.AsyncClient(
         base_url=base_url,
         timeout=timeout_seconds,

@@ -21,7 +21,7 @@ from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
-JOBS = {"game": 2, "score": 2, "auth": 2, "haproxy": 1, "redis": 3, "prometheus": 1}
+JOBS = {"game": 2, "score": 2, "auth": 2, "haproxy": 1, "redis": 6, "prometheus": 1}
 # Counters the mix below moves, and by at least how much (summed over replicas).
 EXPECTED = {
     'motus_game_guesses_total{result="accepted"}': 3,

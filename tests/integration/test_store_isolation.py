@@ -18,8 +18,9 @@ pytestmark = pytest.mark.integration
 
 
 def _client(stack, store: str, user: str | None, password: str | None) -> redis.Redis:
+    """The store's node that a new stack starts as primary (the replica has the same users)."""
     return redis.Redis(
-        host="127.0.0.1", port=stack.topology.ports.by_name[store], username=user, password=password,
+        host="127.0.0.1", port=stack.topology.ports.by_name[f"{store}-1"], username=user, password=password,
         decode_responses=True, socket_timeout=5,
     )  # fmt: skip
 

@@ -1,6 +1,9 @@
-"""A service whose Redis stops answers clear 503s, keeps running, and recovers by itself."""
+"""A service whose store stops (both its nodes: a failover has nowhere to go) waits out
+the failover budget, then answers clear 503s, keeps running, and recovers by itself."""
 
 from __future__ import annotations
+
+import time
 
 import httpx2
 import pytest
@@ -24,17 +27,27 @@ def test_store_stopped_gives_json_503_then_recovers(healthy_stack, store, replic
     stack = healthy_stack
     public = stack.topology.public_url
     cookies = _a_players_cookies(public) if store == "redis-game" else {}
+    budget = 6.0  # *_REDIS_FAILOVER_SECONDS
     stack.stop([store])
+    stopped = time.monotonic()
     try:
+        first = f"http://127.0.0.1:{stack.topology.ports.by_name[replicas[0]]}"
+        # At first it might be a failover: readiness stays green while requests wait.
+        ready = httpx2.get(first + health_prefix + "/readyz", timeout=5)
+        assert ready.status_code == 200 and ready.json()["status"] == "failing-over", ready.text
+        # A request waits for the store through the whole budget, then gets a clear 503.
+        resp = httpx2.get(first + route, cookies=cookies, timeout=20)
+        waited = time.monotonic() - stopped
+        assert resp.status_code == 503, resp.text
+        assert resp.json()["code"] == "store_unavailable"
+        assert "indisponible" in resp.json()["message"]
+        assert budget - 1 <= waited <= budget + 4, waited
+        wait_until(lambda: time.monotonic() - stopped > budget + 0.5, timeout=budget + 1, what="the budget spent")
         for replica in replicas:
             direct = f"http://127.0.0.1:{stack.topology.ports.by_name[replica]}"
             ready = httpx2.get(direct + health_prefix + "/readyz", timeout=5)
             assert ready.status_code == 503
             assert ready.json()["checks"]["redis"].startswith("unreachable")
-            resp = httpx2.get(direct + route, cookies=cookies, timeout=5)
-            assert resp.status_code == 503
-            assert resp.json()["code"] == "store_unavailable"
-            assert "indisponible" in resp.json()["message"]
             # Liveness stays green: restarting the replica would not bring Redis back.
             assert httpx2.get(direct + "/healthz", timeout=5).status_code == 200
 
@@ -44,7 +57,7 @@ def test_store_stopped_gives_json_503_then_recovers(healthy_stack, store, replic
             timeout=5,
             what="both replicas DOWN",
         )
-        resp = httpx2.get(public + route, cookies=cookies, timeout=5)
+        resp = httpx2.get(public + route, cookies=cookies, timeout=20)
         assert resp.status_code == 503
         assert resp.json()["code"] == "service_unavailable"
         if store == "redis-game":
@@ -63,7 +76,7 @@ def test_store_stopped_gives_json_503_then_recovers(healthy_stack, store, replic
     wait_until(
         lambda: httpx2.get(public + route, cookies=cookies, timeout=5).status_code == 200, timeout=10, what="recovery"
     )
-    stack.wait_ready(timeout=10)
+    stack.wait_ready(timeout=20)
 
 
 def _a_players_cookies(base_url: str) -> dict[str, str]:
