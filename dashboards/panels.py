@@ -60,6 +60,14 @@ UP_DOWN = ValueMap(
     }
 )
 
+# A Redis node's role in its store: which node is the primary, over time.
+PRIMARY_REPLICA = ValueMap(
+    {
+        "0": ValueMappingResult(text="replica", color="blue", index=0),
+        "1": ValueMappingResult(text="primary", color="purple", index=1),
+    }
+)
+
 
 def dashboard(uid: str, title: str, description: str) -> Dashboard:
     return (
@@ -180,15 +188,18 @@ def number(
     return panel
 
 
-def states(title: str, description: str, query, width: int = 12, height: int = 8) -> statetimeline.Panel:
-    """1 = UP (green), 0 = DOWN (red), over time: a replica turning red, then green again."""
+def states(
+    title: str, description: str, query, width: int = 12, height: int = 8, mapping: ValueMap = UP_DOWN
+) -> statetimeline.Panel:
+    """1 = UP (green), 0 = DOWN (red), over time: a replica turning red, then green again
+    (or another two-state mapping)."""
     return (
         statetimeline.Panel()
         .title(title)
         .description(description)
         .datasource(PROMETHEUS)
         .targets(_refs([query]))
-        .mappings([UP_DOWN])
+        .mappings([mapping])
         .thresholds(_thresholds(1, green_below=False))
         .show_value(VisibilityMode.NEVER)
         .merge_values(True)

@@ -3,9 +3,11 @@ watch while stopping things: a replica turns red, its twin takes the traffic."""
 
 from __future__ import annotations
 
-from dashboards.panels import bars, dashboard, graph, number, promql, row, states
+from dashboards.panels import PRIMARY_REPLICA, bars, dashboard, graph, number, promql, row, states
 
 RATE = "[$__rate_interval]"
+# 1 for a primary, 0 for a replica (the exporter's info series carries the role as a label).
+ROLE = 'max by (instance) (redis_instance_info{role="master"}) or 0 * max by (instance) (redis_instance_info)'
 SERVICES = 'job=~"game|score|auth"'
 BACKENDS = 'proxy=~"game|score|auth"'
 
@@ -139,10 +141,22 @@ def build():
         .with_panel(
             states(
                 "Redis up",
-                "The exporter of each store could talk to its Redis. Stop a store and its service answers 503 "
-                "store_unavailable until it is back.",
+                "The exporter of each Redis node could talk to it. One node down: its store carries on on the "
+                "other (Sentinel promotes it if it was the primary). Both nodes of a store down: its service "
+                "answers 503 store_unavailable after 6 s of waiting, until one is back.",
                 promql("redis_up", "{{instance}}"),
-                width=8,
+                width=6,
+            )
+        )
+        .with_panel(
+            states(
+                "Primary or replica",
+                "Each node's role in its store. A failover shows as the two nodes of a store swapping colours; "
+                "two primaries for one store (an old primary back before Sentinel demoted it) fire "
+                "MotusStoreTwoPrimaries.",
+                promql(ROLE, "{{instance}}"),
+                width=6,
+                mapping=PRIMARY_REPLICA,
             )
         )
         .with_panel(
@@ -151,7 +165,7 @@ def build():
                 "UP while the last write to the store's append-only file succeeded. DOWN means the disk refused "
                 "it: Redis stops accepting writes.",
                 promql("redis_aof_last_write_status", "{{instance}}"),
-                width=8,
+                width=6,
             )
         )
         .with_panel(
@@ -159,7 +173,7 @@ def build():
                 "Memory used",
                 "Memory each store holds (sessions, games, tokens, results).",
                 promql("redis_memory_used_bytes", "{{instance}}"),
-                width=8,
+                width=6,
             ).unit("bytes")
         )
         .with_panel(
