@@ -150,5 +150,3 @@ def _sentinel_problems(topology: Topology, name: str) -> list[str]:
         elif int(seen.get("num-other-sentinels", 0)) < len(SENTINEL_NAMES) - 1:
             out.append(f"{name}: sees {seen.get('num-other-sentinels')} other Sentinels for {store}")
     return out
-
-
