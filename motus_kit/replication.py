@@ -9,7 +9,9 @@ replica has caught up, on the same connection as the write, so the wait covers i
 When the primary has no replica connected at all (it is down or resyncing), waiting
 would only slow every write for nothing: no failover can happen without a replica,
 and the primary's append-only file keeps what it acknowledged. The write is then
-acknowledged by the primary alone; the README's persistence table says so.
+acknowledged by the primary alone; the README's persistence table says so. Whether a
+replica is connected is asked (ROLE) once a second and whenever the pool has followed a
+new primary, so that neither case makes every write wait the full timeout.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ log = logging.getLogger("motus.store")
 # How long a write waits for its replica. A replica on the same network acknowledges
 # in well under a millisecond; one that takes this long is as good as gone.
 ACK_TIMEOUT_MS = 500
-# After finding no replica connected, how long writes stop asking for one.
+# How long what ROLE said (a replica connected or not) is trusted before asking again.
 ALONE_RECHECK_SECONDS = 1.0
 
 # A write on this connection after `KEYS[1]` (field ARGV[1], if given) is seen to exist,
@@ -58,7 +60,11 @@ class Replicas:
         self.redis = redis
         self.enabled = isinstance(redis.connection_pool, SentinelConnectionPool)
         self.timeout_ms = timeout_ms
-        self._alone_until = 0.0
+        # Whether the primary had a replica connected, when that was last looked at, and
+        # which primary it was (the pool's address changes with a failover).
+        self._replica = True
+        self._known_until = 0.0
+        self._known_at: object = None
         self._mark = redis.register_script(_MARK)
 
     async def run(self, script: AsyncScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
@@ -77,7 +83,7 @@ class Replicas:
             raise NotReplicated(key)
 
     async def _with_wait(self, script: AsyncScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
-        wait = time.monotonic() >= self._alone_until
+        wait = await self._expect_replica()
         for _ in range(2):
             async with self.redis.pipeline(transaction=False) as pipe:
                 pipe.evalsha(script.sha, len(keys), *keys, *args)
@@ -90,19 +96,33 @@ class Replicas:
             await self.redis.script_load(script.script)
         if isinstance(results[0], Exception):
             raise results[0]
-        if wait:
-            await self._settle(int(results[1]))
+        if wait and int(results[1]) < 1:
+            # Gone since it was last seen (the write is on the primary alone), or slow.
+            if not await self._alone():
+                raise NotReplicated("no replica acknowledged the write in time")
+            self._remember(replica=False)
         return results[0]
 
-    async def _settle(self, acknowledged: int) -> None:
-        if acknowledged >= 1:
-            return
-        role = await self.redis.execute_command("ROLE")
-        if role[0] == "master" and not role[2] and await self._still_the_primary():
-            self._alone_until = time.monotonic() + ALONE_RECHECK_SECONDS
+    async def _expect_replica(self) -> bool:
+        """Whether writes should wait for a replica: looked up once a second (one ROLE),
+        and again as soon as the pool follows a new primary, so neither the first writes
+        after a failover nor those while the replica is away wait 500 ms for nothing."""
+        if time.monotonic() < self._known_until and self.redis.connection_pool.master_address == self._known_at:
+            return self._replica
+        self._remember(replica=not await self._alone())
+        return self._replica
+
+    def _remember(self, replica: bool) -> None:
+        if self._replica and not replica:
             log.warning("no replica connected: writes are acknowledged by the primary alone")
-            return
-        raise NotReplicated("no replica acknowledged the write in time")
+        self._replica = replica
+        self._known_until = time.monotonic() + ALONE_RECHECK_SECONDS
+        self._known_at = self.redis.connection_pool.master_address
+
+    async def _alone(self) -> bool:
+        """The primary has no replica connected, and Sentinel still names it."""
+        role = await self.redis.execute_command("ROLE")
+        return role[0] == "master" and not role[2] and await self._still_the_primary()
 
     async def _still_the_primary(self) -> bool:
         """A primary without replica may be an old one back from the dead that Sentinel
@@ -112,4 +132,5 @@ class Replicas:
             named = await pool.sentinel_manager.discover_master(pool.service_name)
         except RedisError:
             return False
-        return (str(named[0]), int(named[1])) == (str(pool.master_address[0]), int(pool.master_address[1]))
+        current = pool.master_address
+        return current is not None and (str(named[0]), int(named[1])) == (str(current[0]), int(current[1]))

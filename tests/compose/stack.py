@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from motus_stack.topology import MONITORING_NAMES, REDIS_SENTINEL_PASSWORD, SECRET_NAMES, process_names
+from motus_stack.topology import MONITORING_NAMES, SECRET_NAMES, SENTINEL_NAMES, process_names
 from tests.compose.engine import Engine, compose_command
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,6 +90,43 @@ class ComposeStack:
 
     def container_id(self, service: str) -> str:
         return self.compose("ps", "--all", "-q", service).stdout.strip()
+
+    # --- the stores, as Redis and Sentinel see them (redis-cli inside the containers) ---
+
+    def redis_cli(self, service: str, *args: str, timeout: float = 20) -> list[str]:
+        """A command through redis-cli in a node (as the store's own user, on the node's
+        port) or a Sentinel (with the Sentinels' password): its reply, one line per item.
+        The passwords are read from the container's environment, never passed along."""
+        if service in SENTINEL_NAMES:
+            login = f'REDISCLI_AUTH="$REDIS_SENTINEL_PASSWORD" exec redis-cli -p {SENTINEL_PORT} "$@"'
+        else:
+            login = 'REDISCLI_AUTH="$REDIS_PASSWORD" exec redis-cli -p "$REDIS_PORT" --user "$REDIS_USER" "$@"'
+        done = self.compose("exec", "-T", service, "sh", "-c", login, "sh", *args, timeout=timeout, check=False)
+        if done.returncode != 0:
+            raise AssertionError(f"redis-cli {' '.join(args)} in {service}: {done.stdout[-500:]} {done.stderr[-500:]}")
+        return done.stdout.splitlines()
+
+    def primary(self, store: str, sentinel: str = SENTINEL_NAMES[0]) -> str:
+        """The node a Sentinel names as the store's primary (SENTINEL get-master-addr-by-name)."""
+        host, _port = self.redis_cli(sentinel, "sentinel", "get-master-addr-by-name", store)
+        return host
+
+    def role(self, node: str) -> list[str]:
+        """ROLE: ["master", offset, replica, ...] or ["slave", primary, port, link state, offset]."""
+        return self.redis_cli(node, "role")
+
+    def sentinel_replicas(self, store: str, sentinel: str = SENTINEL_NAMES[0]) -> dict[str, str]:
+        """SENTINEL REPLICAS: each replica's name (its node) -> its flags ("slave", "slave,s_down"...)."""
+        lines = self.redis_cli(sentinel, "sentinel", "replicas", store)
+        replicas, current = {}, {}
+        for key, value in zip(lines[::2], lines[1::2], strict=True):
+            if key == "name" and current:
+                replicas[current["ip"]] = current["flags"]
+                current = {}
+            current[key] = value
+        if current:
+            replicas[current["ip"]] = current["flags"]
+        return replicas
 
     def leftovers(self) -> dict[str, list[str]]:
         """What of this project is still in the engine: containers, volumes, networks."""

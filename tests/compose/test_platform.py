@@ -6,7 +6,8 @@ import httpx2
 import pytest
 
 from motus_stack import haproxy_stats
-from tests.compose.stack import MONITORING, PLATFORM
+from motus_stack.topology import EXPORTERS, REDIS_NODES, SENTINEL_NAMES
+from tests.compose.stack import MONITORING, PLATFORM, SENTINEL_PORT
 from tests.support.accounts import csrf_token
 from tests.support.players import Player, finish_game
 from tests.support.waiting import wait_until
@@ -96,13 +97,20 @@ def test_prometheus_scrapes_every_replica_haproxy_and_each_store(compose_stack):
         data = httpx2.get(f"{compose_stack.prometheus_url}/api/v1/targets", timeout=5).json()["data"]
         return {t["labels"]["instance"]: t["health"] for t in data["activeTargets"]}
 
+    # One exporter per Redis node: `instance` is the node's name.
     instances = ["motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2", "haproxy", "prometheus",
-                 "redis-game", "redis-score", "redis-auth"]  # fmt: skip
+                 *EXPORTERS.values()]  # fmt: skip
     wait_until(lambda: targets() == dict.fromkeys(instances, "up"), timeout=60, interval=1, what="every target up")
     query = httpx2.get(f"{compose_stack.prometheus_url}/api/v1/query", params={"query": "redis_up"}, timeout=5)
-    assert {r["metric"]["instance"]: r["value"][1] for r in query.json()["data"]["result"]} == {
-        "redis-game": "1", "redis-score": "1", "redis-auth": "1"
-    }  # fmt: skip
+    assert {r["metric"]["instance"]: r["value"][1] for r in query.json()["data"]["result"]} == dict.fromkeys(
+        REDIS_NODES, "1"
+    )
+    # Each store has a primary and a replica, as each node's exporter reports its role.
+    query = httpx2.get(f"{compose_stack.prometheus_url}/api/v1/query", params={"query": "redis_instance_info"},
+                       timeout=5)  # fmt: skip
+    roles = {r["metric"]["instance"]: r["metric"]["role"] for r in query.json()["data"]["result"]}
+    for store in ("redis-game", "redis-score", "redis-auth"):
+        assert sorted(roles[f"{store}-{n}"] for n in (1, 2)) == ["master", "slave"], roles
     rules = httpx2.get(f"{compose_stack.prometheus_url}/api/v1/rules", timeout=5).json()["data"]["groups"]
     alerts = {r["name"] for g in rules for r in g["rules"] if r["type"] == "alerting"}
     assert {"MotusReplicaDown", "MotusRedisDown", "MotusOutboxStuck"} <= alerts
@@ -111,26 +119,62 @@ def test_prometheus_scrapes_every_replica_haproxy_and_each_store(compose_stack):
 PROBE = """
 import socket, sys
 try:
-    socket.create_connection((sys.argv[1], 6379), timeout=3).close()
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close()
     print("reached")
 except OSError as exc:
     print(type(exc).__name__)
 """
+# Node -1 of each store listens on 6379, node -2 on 6380 (docker-compose.yml, x-redis-node).
+NODE_PORT = {"1": 6379, "2": 6380}
 
 
-def test_a_game_container_reaches_its_own_store_and_cannot_even_find_the_others(compose_stack):
-    def from_game(host: str) -> str:
-        return compose_stack.compose("exec", "-T", "motus-1", "python", "-c", PROBE, host).stdout.strip()
+def test_a_game_container_reaches_its_own_store_and_the_sentinels_and_cannot_even_find_the_others(compose_stack):
+    def from_game(host: str, port: int) -> str:
+        return compose_stack.compose("exec", "-T", "motus-1", "python", "-c", PROBE, host, str(port)).stdout.strip()
 
-    assert from_game("redis-game") == "reached"
-    # Not on their networks: the name does not even resolve (socket.gaierror).
-    assert from_game("redis-auth") == "gaierror"
-    assert from_game("redis-score") == "gaierror"
+    for node in REDIS_NODES:
+        port = NODE_PORT[node[-1]]
+        # Not on the other stores' networks: their names do not even resolve (socket.gaierror).
+        assert from_game(node, port) == ("reached" if node.startswith("redis-game-") else "gaierror"), node
+    for sentinel in SENTINEL_NAMES:
+        assert from_game(sentinel, SENTINEL_PORT) == "reached"
 
 
-def test_a_store_refuses_a_client_without_its_password(compose_stack):
-    ping = compose_stack.compose("exec", "-T", "redis-auth", "redis-cli", "get", "auth:v1:signing-keys")
-    assert "NOAUTH" in ping.stdout + ping.stderr
+def test_the_stores_and_the_sentinels_refuse_a_client_without_their_password(compose_stack):
+    for node, port in (("redis-auth-1", 6379), ("redis-auth-2", 6380)):
+        get = compose_stack.compose("exec", "-T", node, "redis-cli", "-p", str(port), "get", "auth:v1:signing-keys")
+        assert "NOAUTH" in get.stdout + get.stderr, node
+    ask = compose_stack.compose("exec", "-T", "sentinel-1", "redis-cli", "-p", str(SENTINEL_PORT), "sentinel",
+                                "get-master-addr-by-name", "redis-auth")  # fmt: skip
+    assert "NOAUTH" in ask.stdout + ask.stderr
+
+
+def test_the_sentinels_watch_each_store_by_name_and_tell_the_services_no_more(compose_stack):
+    stack = compose_stack
+    for store in ("redis-game", "redis-score", "redis-auth"):
+        # All three agree on the primary, named (not an address) and one of the store's nodes.
+        primaries = {stack.primary(store, sentinel) for sentinel in SENTINEL_NAMES}
+        assert len(primaries) == 1 and primaries <= {f"{store}-1", f"{store}-2"}, primaries
+        [ok] = stack.redis_cli("sentinel-2", "sentinel", "ckquorum", store)
+        assert ok.startswith("OK 3 usable Sentinels"), ok
+    # The services' user may ask where a primary is, and nothing else.
+    asked = stack.compose("exec", "-T", "motus-2", "python", "-c", DISCOVERY_PROBE, check=False)
+    assert asked.stdout.split() == ["redis-game-", "NoPermissionError"], asked.stdout + asked.stderr
+
+
+# Run in a game replica, with its own discovery password (GAME_REDIS_SENTINEL_PASSWORD).
+DISCOVERY_PROBE = """
+import os, redis
+sentinel = redis.Redis(host="sentinel-3", port=26379, username="discovery", decode_responses=True,
+                       password=os.environ["GAME_REDIS_SENTINEL_PASSWORD"])
+host, port = sentinel.execute_command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "redis-game")
+print(host.rstrip("12"))
+try:
+    sentinel.execute_command("SENTINEL", "FAILOVER", "redis-game")
+    print("allowed")
+except redis.exceptions.ResponseError as exc:
+    print(type(exc).__name__)
+"""
 
 
 def test_logging_out_at_the_provider_ends_the_game_session_in_containers(compose_stack):

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from motus_stack import haproxy_stats
+from motus_stack.topology import REDIS_NODES, store_nodes
 from tests.support.accounts import PASSWORD
 from tests.support.game_login import log_in
 from tests.support.players import Player, finish_game
@@ -93,13 +94,15 @@ def test_restarted_and_killed_stores_keep_every_acknowledged_write(compose_stack
         finish_game(player, won_in=2)
         wait_until(lambda: player.client.get("/api/game/stats").json().get("played") == 1, timeout=20,
                    what="the result recorded")  # fmt: skip
-        # redis-game and redis-auth (fsync every second) stopped and started cleanly;
-        # redis-score (fsync on every write) killed outright.
-        stack.compose("restart", "redis-game", "redis-auth")
-        stack.compose("kill", "redis-score")
-        stack.compose("start", "redis-score")
-        for store in ("redis-game", "redis-auth", "redis-score"):
-            _healthy(stack, store)
+        # Whole stores, both nodes at once (no replica left to promote): redis-game and
+        # redis-auth (fsync every second) stopped and started cleanly; redis-score (fsync
+        # on every write) killed outright. Each node comes back with its role from its
+        # own configuration, and its data from its append-only file.
+        stack.compose("restart", *store_nodes("redis-game"), *store_nodes("redis-auth"))
+        stack.compose("kill", *store_nodes("redis-score"))
+        stack.compose("start", *store_nodes("redis-score"))
+        for node in REDIS_NODES:
+            _healthy(stack, node)
         # The game, the session, the result and the account are all still there.
         today = wait_until(lambda: (r := player.today()).status_code == 200 and r.json(), timeout=30,
                            what="the game readable again")  # fmt: skip

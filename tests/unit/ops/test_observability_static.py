@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from dashboards.__main__ import BUILDERS, OUT_DIR, rendered
-from motus_stack import prometheus_conf
+from motus_stack import prometheus_conf, topology
 from motus_stack.topology import Ports, Topology
 from tests.support import observability
 
@@ -28,8 +28,8 @@ ALLOY = (REPO / "alloy" / "config.alloy").read_text()
 LOKI = yaml.safe_load((REPO / "loki" / "loki.yaml").read_text())
 # The only labels Loki's index gets (alloy/config.alloy): small, closed sets.
 LOKI_LABELS = {"service", "instance", "level", "container"}
-MONITORING = ("prometheus", "loki", "alloy", "grafana", "redis-game-exporter", "redis-score-exporter",
-              "redis-auth-exporter")  # fmt: skip
+# One Redis exporter per node (redis-game-1-exporter...), as the local launcher runs them.
+MONITORING = ("prometheus", "loki", "alloy", "grafana", *topology.EXPORTERS)
 PROMTOOL = shutil.which("promtool")
 needs_promtool = pytest.mark.skipif(PROMTOOL is None, reason="promtool (Debian's prometheus package) is not installed")
 
@@ -177,6 +177,14 @@ def test_compose_prometheus_scrapes_each_compose_service_on_its_port():
             assert host == "localhost" or host in SERVICES, target
 
 
+def test_compose_prometheus_scrapes_each_redis_node_through_its_own_exporter():
+    compose = yaml.safe_load((REPO / "prometheus" / "prometheus.yml").read_text())
+    [redis] = [job for job in compose["scrape_configs"] if job["job_name"] == "redis"]
+    targets = {group["labels"]["instance"]: group["targets"] for group in redis["static_configs"]}
+    # `instance` is the node (redis-game-1...), whichever is the primary at the time.
+    assert targets == {node: [f"{exporter}:9121"] for exporter, node in topology.EXPORTERS.items()}
+
+
 # --- compose -----------------------------------------------------------------------------
 
 
@@ -236,7 +244,9 @@ def test_grafana_datasources_point_at_the_compose_services():
 
 
 def test_every_platform_container_is_labelled_for_alloy():
-    expected = {"haproxy": "haproxy", "redis-game": "redis", "redis-score": "redis", "redis-auth": "redis"}
+    expected = {"haproxy": "haproxy", **dict.fromkeys(topology.REDIS_NODES, "redis")}
+    # The Sentinels' lines say when a primary went down and which replica took over.
+    expected |= dict.fromkeys(topology.SENTINEL_NAMES, "sentinel")
     replicas = ("motus-1", "motus-2", "score-1", "score-2", "auth-1", "auth-2")
     expected |= {name: name.split("-")[0].replace("motus", "game") for name in replicas}
     for name, service in expected.items():
