@@ -29,7 +29,7 @@ def build():
         .with_variable(
             CustomVariable("service")
             .label("Service")
-            .values("game,score,auth,haproxy,redis")
+            .values("game,score,auth,haproxy,redis,sentinel")
             .multi(True)
             .include_all(True)
             .all_value(".+")
