@@ -3,10 +3,13 @@ costs a request on this machine. Served by `python -m motus_kit.serve` like a re
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from redis.asyncio import Redis
 
 from motus.schemas import GuessIn, GuessOut
 from motus_kit.lifecycle import Lifecycle
@@ -97,3 +100,56 @@ def kit_without_metrics() -> FastAPI:
         if "metrics" in middleware.kwargs:
             middleware.kwargs["metrics"] = None
     return app
+
+
+# --- the floor: one Redis command per request, with and without the framework ---------
+# The least a guess can cost on the mandated stack (uvicorn, redis-py): a guess is one
+# round trip to Redis. LAYERS_REDIS_URL is set by bench/layers.py (its own redis-server).
+_BODY = b'{"ok":true}'
+
+
+def redis_floor() -> FastAPI:
+    """FastAPI, the body read, one redis-py command (a GET), a fixed answer."""
+    redis = Redis.from_url(os.environ["LAYERS_REDIS_URL"])
+    app = FastAPI(telemetry=NO_TELEMETRY, openapi_url=None)
+
+    @app.post("/layers/redis")
+    async def one_command(request: Request) -> Response:
+        await request.body()
+        await redis.get("layers")
+        return Response(_BODY, media_type="application/json")
+
+    app.state.lifecycle, app.state.settings = Lifecycle(), _Settings()
+    return app
+
+
+def raw_asgi(with_redis: bool = False):
+    """No framework at all: an ASGI callable that reads the body, (sends one redis-py
+    command,) and answers. What serving a guess outside FastAPI could at best reach."""
+    redis = Redis.from_url(os.environ["LAYERS_REDIS_URL"]) if with_redis else None
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(_BODY)).encode())]
+
+    async def app(scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        more = True
+        while more:
+            more = (await receive()).get("more_body", False)
+        if redis is not None:
+            await redis.get("layers")
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": _BODY})
+
+    # What motus_kit.serve reads from an app (its draining on SIGTERM).
+    app.state = SimpleNamespace(lifecycle=Lifecycle(), settings=_Settings())
+    return app
+
+
+def raw_asgi_redis():
+    return raw_asgi(with_redis=True)
