@@ -202,20 +202,27 @@ def _sentinel_kwargs(options: StoreOptions) -> dict[str, Any]:
     }
 
 
+def _primary_kwargs(target: SentinelTarget, options: StoreOptions) -> dict[str, Any]:
+    """How a client logs in to whichever node Sentinel names, and what it retries."""
+    return {
+        "username": target.username,
+        "password": target.password,
+        "db": target.db,
+        "retry_on_error": list(_FAILOVER_ERRORS),
+        **_client_kwargs(options),
+    }
+
+
 def create_redis(options: StoreOptions) -> Redis:
     if options.replicated:
         target = parse_sentinel_url(options.url)
         sentinel = Sentinel(list(target.sentinels), sentinel_kwargs=_sentinel_kwargs(options))
         return sentinel.master_for(
             target.service,
-            username=target.username,
-            password=target.password,
-            db=target.db,
             connection_class=_AskSentinelOnReconnect,
             retry=FailoverRetry(options.failover_seconds),
-            retry_on_error=list(_FAILOVER_ERRORS),
             health_check_interval=10,
-            **_client_kwargs(options),
+            **_primary_kwargs(target, options),
         )
     # One node: one quick retry reconnects a pooled connection that a Redis restart
     # broke; more would only delay the 503 a client should get while Redis is really down.
@@ -236,13 +243,9 @@ def create_sync_redis(options: StoreOptions) -> redis.Redis:
         sentinel = redis.sentinel.Sentinel(list(target.sentinels), sentinel_kwargs=_sentinel_kwargs(options))
         return sentinel.master_for(
             target.service,
-            username=target.username,
-            password=target.password,
-            db=target.db,
             connection_class=_SyncAskSentinelOnReconnect,
             retry=SyncFailoverRetry(options.failover_seconds),
-            retry_on_error=list(_FAILOVER_ERRORS),
-            **_client_kwargs(options),
+            **_primary_kwargs(target, options),
         )
     return redis.Redis.from_url(
         options.url,

@@ -45,57 +45,57 @@ def test_one_fault_of_each_kind_costs_no_request_and_no_acknowledged_write(chaos
         assert row.write_max_s is not None and row.write_max_s < 5, f"{row.fault}: writes stalled\n{report}"
 
 
-def test_a_try_is_acknowledged_only_once_the_replica_has_it(chaos_stack):
-    stack = chaos_stack
-    replica = stores.replica(stack.topology, "redis-game")
-    puzzle = todays_puzzle()
-    w1, w2 = wrong_words(puzzle, 2)
-    with Player(stack.topology.public_url) as player:
+@pytest.fixture
+def played_once(chaos_stack):
+    """A player who has played a first try, the second try's word, and redis-game's replica."""
+    w1, w2 = wrong_words(todays_puzzle(), 2)
+    with Player(chaos_stack.topology.public_url) as player:
         assert player.guess(1, w1).status_code == 200
-        pid = stack.pid(replica)
-        os.kill(pid, signal.SIGSTOP)  # connected, but acknowledges nothing
-        try:
+        yield player, w1, w2, stores.replica(chaos_stack.topology, "redis-game")
+
+
+def test_a_try_is_acknowledged_only_once_the_replica_has_it(chaos_stack, played_once):
+    player, w1, w2, replica = played_once
+    pid = chaos_stack.pid(replica)
+    os.kill(pid, signal.SIGSTOP)  # connected, but acknowledges nothing
+    try:
+        started = time.monotonic()
+        refused = player.guess(2, w2)
+        waited = time.monotonic() - started
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    # The primary has the try, but it could still vanish in a failover: not acknowledged.
+    assert refused.status_code == 503 and refused.json()["code"] == "not_replicated", refused.text
+    assert refused.headers["retry-after"] == "1"
+    assert 0.4 <= waited < 3, waited
+    again = player.guess(2, w2)  # the player presses Enter again
+    assert again.status_code == 200 and again.json()["replayed"] is True
+    assert [a["word"] for a in again.json()["attempts"]] == [w1.upper(), w2.upper()]
+
+
+def test_with_its_replica_down_a_store_acknowledges_on_its_own_and_the_replica_catches_up(chaos_stack, played_once):
+    stack = chaos_stack
+    player, _, w2, replica = played_once
+    stack.kill([replica])
+    try:
+        timings = []
+        for _ in range(3):
             started = time.monotonic()
-            refused = player.guess(2, w2)
-            waited = time.monotonic() - started
-        finally:
-            os.kill(pid, signal.SIGCONT)
-        # The primary has the try, but it could still vanish in a failover: not acknowledged.
-        assert refused.status_code == 503 and refused.json()["code"] == "not_replicated", refused.text
-        assert refused.headers["retry-after"] == "1"
-        assert 0.4 <= waited < 3, waited
-        again = player.guess(2, w2)  # the player presses Enter again
-        assert again.status_code == 200 and again.json()["replayed"] is True
-        assert [a["word"] for a in again.json()["attempts"]] == [w1.upper(), w2.upper()]
-
-
-def test_with_its_replica_down_a_store_acknowledges_on_its_own_and_the_replica_catches_up(chaos_stack):
-    stack = chaos_stack
-    replica = stores.replica(stack.topology, "redis-game")
-    puzzle = todays_puzzle()
-    w1, w2 = wrong_words(puzzle, 2)
-    with Player(stack.topology.public_url) as player:
-        assert player.guess(1, w1).status_code == 200
-        stack.kill([replica])
-        try:
-            timings = []
-            for _ in range(3):
-                started = time.monotonic()
-                resp = player.guess(2, w2)
-                timings.append(time.monotonic() - started)
-                assert resp.status_code == 200, resp.text
-            # One wait of 500 ms to learn the replica is gone, then no waiting at all.
-            assert sum(timings) < 2, timings
-        finally:
-            stack.start([replica])
-        stack.wait_ready(timeout=30)
-        node = redis.Redis.from_url(stack.topology.redis_url(replica), decode_responses=True)
-        try:
-            assert node.execute_command("ROLE")[0] == "slave"
-            games = [k for k in node.scan_iter("game:v1:game:*") if w2.lower() in (node.get(k) or "").lower()]
-            assert games, "the try played while the replica was down is on the replica once it is back"
-        finally:
-            node.close()
+            resp = player.guess(2, w2)
+            timings.append(time.monotonic() - started)
+            assert resp.status_code == 200, resp.text
+        # At most one wait of 500 ms (to learn the replica is gone), then no waiting at all.
+        assert sum(timings) < 2, timings
+    finally:
+        stack.start([replica])
+    stack.wait_ready(timeout=30)
+    node = redis.Redis.from_url(stack.topology.redis_url(replica), decode_responses=True)
+    try:
+        assert node.execute_command("ROLE")[0] == "slave"
+        games = [k for k in node.scan_iter("game:v1:game:*") if w2.lower() in (node.get(k) or "").lower()]
+        assert games, "the try played while the replica was down is on the replica once it is back"
+    finally:
+        node.close()
 
 
 def test_a_login_rides_out_a_failover_of_the_providers_store(chaos_stack):
