@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("names", nargs="+", metavar="NAME", help=NAMES_HELP)
+    failover = sub.add_parser(
+        "failover", help="promote a store's replica now (Sentinel); the old primary stays as replica"
+    )
+    failover.add_argument("stores", nargs="+", metavar="STORE", help="redis-game, redis-score or redis-auth")
     logs = sub.add_parser("logs", help="show a process's log, or follow one request across all of them")
     logs.add_argument("names", nargs="*", metavar="NAME", help=NAMES_HELP)
     logs.add_argument(
@@ -162,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command in ("stop", "start", "restart", "kill", "reload"):
             getattr(stack, args.command)(args.names)
             print(f"{args.command}: {' '.join(args.names)} done.")
+        elif args.command == "failover":
+            for store, primary in stack.failover(args.stores).items():
+                print(f"failover: {store} now has {primary} as primary.")
         elif args.command == "logs" and args.request_id is not None:
             _print_request(stack, args.request_id, args.names)
         elif args.command == "logs":

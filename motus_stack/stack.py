@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from redis.exceptions import RedisError
+
 from motus_stack import haproxy_stats, logfiles, preflight, processes, prometheus_conf, stores, supervisor_conf
 from motus_stack.control import Supervisor
 from motus_stack.topology import (
@@ -392,8 +394,18 @@ class Stack:
         until Sentinel demotes it about ten seconds later."""
         if self.supervisor.process(node)["statename"] == "RUNNING":
             return
-        current = stores.primary(self.topology, NODE_STORE[node])
-        if current is None or current == node:
+        store = NODE_STORE[node]
+        # Every Sentinel must know of a failover first: one that has not would see its
+        # "primary" come back as a replica and promote it again, over the newer data
+        # (seen once in the chaos tests, a second after a failover).
+        deadline = time.monotonic() + 15
+        while (current := stores.agreed_primary(self.topology, store)) is None:
+            if stores.primary(self.topology, store) is None and not self._any_node_running(store):
+                return  # the whole store is down: each node starts as its own config says
+            if time.monotonic() > deadline:
+                raise StackError(f"start {node}: the Sentinels do not agree on {store}'s primary yet; try again")
+            time.sleep(0.2)
+        if current == node:
             return
         path = self.topology.conf_file(node)
         lines = [line for line in path.read_text().splitlines() if not line.startswith(("replicaof ", "slaveof "))]
@@ -419,6 +431,30 @@ class Stack:
         if before["statename"] != "RUNNING":
             raise StackError(f"reload: {HAPROXY_NAME} is not running ({before['statename']}); start it")
         self.supervisor.signal(HAPROXY_NAME, "USR2")
+
+    def _any_node_running(self, store: str) -> bool:
+        return any(self.supervisor.process(n)["statename"] == "RUNNING" for n in store_nodes(store))
+
+    def failover(self, stores_: Iterable[str], timeout: float = 15.0) -> dict[str, str]:
+        """Promote each store's replica (SENTINEL FAILOVER) and wait until the Sentinels
+        name it; returns store -> its new primary."""
+        self._require_running()
+        done = {}
+        for store in stores_:
+            if store not in REDIS_NAMES:
+                raise StackError(f"failover: {store} is not a store; one of {' '.join(REDIS_NAMES)}")
+            before = stores.primary(self.topology, store)
+            try:
+                stores.fail_over(self.topology, store)
+            except RedisError as exc:
+                raise StackError(f"failover: {store}: the Sentinels refused: {exc}") from exc
+            deadline = time.monotonic() + timeout
+            while (after := stores.primary(self.topology, store)) in (before, None):
+                if time.monotonic() > deadline:
+                    raise StackError(f"failover: {store} still has {before} as primary after {timeout:.0f} s")
+                time.sleep(0.1)
+            done[store] = after
+        return done
 
     def kill(self, names: Iterable[str]) -> None:
         """SIGKILL, like a crash: no draining, and nothing restarts it until `start`."""

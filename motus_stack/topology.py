@@ -165,10 +165,11 @@ def redis_user(redis_name: str) -> str:
 EXPORTER_COMMANDS = "+@connection +info +config|get +slowlog|get +slowlog|len +latency|latest +client|list +dbsize"
 
 
-# The Sentinels' user on a store: what Sentinel's documentation lists, and no key.
+# The Sentinels' user on a store: what Sentinel's documentation lists, and no key; also
+# an operator's for a planned switchover (`motus-stack failover`: CLIENT PAUSE WRITE).
 SENTINEL_COMMANDS = (
     "allchannels +multi +slaveof +ping +exec +subscribe +config|rewrite +role +publish +info"
-    " +client|setname +client|kill +script|kill"
+    " +client|setname +client|kill +script|kill +client|pause +client|unpause +replicaof"
 )
 # The services' user on the Sentinels: where is the primary, who are the replicas.
 DISCOVERY_COMMANDS = (

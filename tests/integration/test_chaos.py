@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import httpx2
@@ -114,3 +116,25 @@ def test_a_login_rides_out_a_failover_of_the_providers_store(chaos_stack):
     assert stores.primary(stack.topology, "redis-auth") != primary
     stack.wait_ready(timeout=30)
     assert stores.role(stack.topology, primary)[0] == "slave"
+
+
+def test_the_cli_switches_a_store_over_and_says_to_which_node(chaos_stack):
+    before = stores.primary(chaos_stack.topology, "redis-score")
+    result = subprocess.run(
+        [sys.executable, "-m", "motus_stack.cli", "--state-dir", str(chaos_stack.state_dir), "failover", "redis-score"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    after = stores.primary(chaos_stack.topology, "redis-score")
+    assert after != before and f"redis-score now has {after} as primary" in result.stdout
+    chaos_stack.wait_ready(timeout=30)
+    assert stores.role(chaos_stack.topology, before)[0] == "slave"  # demoted, not stopped
+    refused = subprocess.run(
+        [sys.executable, "-m", "motus_stack.cli", "--state-dir", str(chaos_stack.state_dir), "failover", "motus-1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1 and "motus-1 is not a store" in refused.stderr

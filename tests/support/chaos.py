@@ -275,6 +275,14 @@ def _kill_node(store: str, which: Callable[..., str | None]) -> Callable[[Stack]
     return inject
 
 
+def _switch_over(store: str) -> Callable[[Stack], str | None]:
+    def inject(stack: Stack) -> None:
+        # Planned: the old primary stays up and is demoted; its clients meet READONLY.
+        stack.failover([store])
+
+    return inject
+
+
 def _reload(stack: Stack) -> str | None:
     stack.reload(["haproxy"])
     return None
@@ -295,6 +303,8 @@ def every_fault() -> list[Fault]:
     for store in ("redis-game", "redis-score", "redis-auth"):
         faults.append(Fault(f"{store} replica SIGKILL", _kill_node(store, stores.replica)))
     faults.append(Fault("sentinel-1 SIGKILL", _kill("sentinel-1")))
+    for store in ("redis-game", "redis-score", "redis-auth"):
+        faults.append(Fault(f"{store} switchover", _switch_over(store), hold=0))
     faults.append(Fault("haproxy reload", _reload, hold=0))
     return faults
 
@@ -306,6 +316,7 @@ def one_of_each_kind() -> list[Fault]:
         Fault("redis-game primary SIGKILL", _kill_node("redis-game", stores.primary)),
         Fault("redis-score replica SIGKILL", _kill_node("redis-score", stores.replica)),
         Fault("sentinel-2 SIGKILL", _kill("sentinel-2")),
+        Fault("redis-auth switchover", _switch_over("redis-auth"), hold=0),
         Fault("haproxy reload", _reload, hold=0),
     ]
 
