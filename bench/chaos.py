@@ -3,12 +3,12 @@
 Each service replica is SIGKILLed and, separately, stopped gracefully; each store's
 primary and each store's replica is SIGKILLed; one Sentinel is SIGKILLed; each store
 is switched over (`motus-stack failover`); HAProxy reloads its configuration. Each is
-brought back after a few seconds. A row says how many requests were sent from the fault until the stack was whole again, how many
-failed, the p99 and the slowest, the longest an acknowledged write waited, how long
-until every process, every HAProxy server and every store (primary, replica in sync,
-three Sentinels) was back, and how many acknowledged writes (tries, results, accounts)
-could not be read back afterwards. Numbers, not assertions; a private stack; under
-three minutes here.
+brought back after a few seconds. A row says how many requests were sent from the
+fault until the stack was whole again, how many failed, the p99 and the slowest, the
+longest an acknowledged write waited, how long until every process, every HAProxy
+server and every store (primary, replica in sync, three Sentinels) was back, and how
+many acknowledged writes (tries, results, accounts) could not be read back afterwards.
+Numbers, not assertions; a private stack; under three minutes here.
 """
 
 from __future__ import annotations
