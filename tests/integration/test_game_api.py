@@ -445,3 +445,12 @@ def test_a_session_in_the_older_format_still_plays_the_same_game(healthy_stack, 
         assert resp.status_code == 200, resp.text
         assert [a["word"] for a in resp.json()["attempts"]] == [first.upper(), second.upper()]
         assert store.ttl(key) > 0  # a guess pushes the session's expiry back, as any read does
+
+
+def test_the_guess_route_refuses_other_methods_in_the_one_error_shape(healthy_stack):
+    # The guess is served ahead of FastAPI's router (motus/routes/api.py): the rest of
+    # the API's behaviour must not change with it.
+    resp = httpx2.get(healthy_stack.topology.public_url + "/api/game/guess", timeout=10)
+    assert resp.status_code == 405 and resp.headers["allow"] == "POST"
+    assert resp.json()["code"] == "method_not_allowed"
+    assert resp.headers["x-request-id"] and resp.headers["x-motus-instance"].startswith("motus-")
