@@ -209,6 +209,9 @@ def test_foreground_up_shows_prefixed_logs_and_ctrl_c_stops_everything(tmp_path)
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+        # A failed assertion above must not leave the stack behind (supervisord runs on
+        # its own, and pytest deletes the state directory that could stop it).
+        Stack(state_dir=tmp_path).down()
 
 
 def test_logs_n_gives_that_many_lines(healthy_stack):
