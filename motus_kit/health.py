@@ -30,7 +30,7 @@ async def readyz(request: Request) -> JSONResponse:
     except (TimeoutError, RedisError, OSError) as exc:
         since = state.lifecycle.store_unreachable()
         check = f"unreachable for {since:.1f} s: {type(exc).__name__}"
-        if settings.redis_url.startswith("redis+sentinel://") and since < settings.redis_failover_seconds:
+        if settings.store_options().replicated and since < settings.redis_failover_seconds:
             # Sentinel is promoting a replica; requests wait for it (within the same
             # budget) rather than fail. Taking both replicas out of HAProxy now would
             # turn a few seconds of waiting into 503s for every page.

@@ -405,12 +405,8 @@ class Stack:
             if time.monotonic() > deadline:
                 raise StackError(f"start {node}: the Sentinels do not agree on {store}'s primary yet; try again")
             time.sleep(0.2)
-        if current == node:
-            return
-        path = self.topology.conf_file(node)
-        lines = [line for line in path.read_text().splitlines() if not line.startswith(("replicaof ", "slaveof "))]
-        lines.append(f"replicaof {self.topology.host} {self.topology.ports.by_name[current]}")
-        _write_private(path, "\n".join(lines) + "\n")
+        if current != node:
+            _write_private(self.topology.conf_file(node), self.topology.node_conf(node, primary=current))
 
     def stop(self, names: Iterable[str]) -> None:
         """Graceful: SIGTERM, the replica drains, then exits."""

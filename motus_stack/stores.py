@@ -30,6 +30,31 @@ def _node_at(topology: Topology, port: int) -> str | None:
     return next((node for node in REDIS_NODES if topology.ports.by_name[node] == port), None)
 
 
+def _sentinel_at(topology: Topology, name: str) -> redis.Redis:
+    """One Sentinel, with the Sentinels' own password."""
+    return redis.Redis(
+        host=topology.host,
+        port=topology.ports.by_name[name],
+        password=topology.secrets[REDIS_SENTINEL_PASSWORD],
+        socket_timeout=_TIMEOUT,
+        socket_connect_timeout=_TIMEOUT,
+        decode_responses=True,
+    )
+
+
+def _admin(topology: Topology, node: str, timeout: float = _TIMEOUT) -> redis.Redis:
+    """A node, as the Sentinels' user (role changes, pauses; no key)."""
+    return redis.Redis(
+        host=topology.host,
+        port=topology.ports.by_name[node],
+        username="sentinel",
+        password=topology.secrets[REDIS_SENTINEL_PASSWORD],
+        socket_timeout=timeout,
+        socket_connect_timeout=_TIMEOUT,
+        decode_responses=True,
+    )
+
+
 def _sentinel(topology: Topology) -> redis.sentinel.Sentinel:
     password = topology.secrets[REDIS_SENTINEL_PASSWORD]
     kwargs = {"password": password, "socket_timeout": _TIMEOUT, "socket_connect_timeout": _TIMEOUT}
@@ -55,14 +80,7 @@ def agreed_primary(topology: Topology, store: str) -> str | None:
     it yet (they tell each other every 2 s)."""
     answers = []
     for name in SENTINEL_NAMES:
-        conn = redis.Redis(
-            host=topology.host,
-            port=topology.ports.by_name[name],
-            password=topology.secrets[REDIS_SENTINEL_PASSWORD],
-            socket_timeout=_TIMEOUT,
-            socket_connect_timeout=_TIMEOUT,
-            decode_responses=True,
-        )
+        conn = _sentinel_at(topology, name)
         try:
             address = conn.sentinel_get_master_addr_by_name(store)
         except (RedisError, OSError):
@@ -95,7 +113,7 @@ def fail_over(topology: Topology, store: str, pause_ms: int = 5000) -> None:
     old = primary(topology, store)
     if old is None:
         raise redis.ConnectionError(f"no Sentinel names a primary for {store}")
-    node = _admin(topology, old)
+    node = _admin(topology, old, timeout=2)
     sentinel = _sentinel(topology)
     try:
         node.execute_command("CLIENT", "PAUSE", pause_ms, "WRITE")
@@ -114,19 +132,6 @@ def fail_over(topology: Topology, store: str, pause_ms: int = 5000) -> None:
         node.close()
         for conn in sentinel.sentinels:
             conn.close()
-
-
-def _admin(topology: Topology, node: str) -> redis.Redis:
-    """A node, as the Sentinels' user (role changes, pauses; no key)."""
-    return redis.Redis(
-        host=topology.host,
-        port=topology.ports.by_name[node],
-        username="sentinel",
-        password=topology.secrets[REDIS_SENTINEL_PASSWORD],
-        socket_timeout=2,
-        socket_connect_timeout=_TIMEOUT,
-        decode_responses=True,
-    )
 
 
 def _wait_for_replica_offset(node: redis.Redis, timeout: float) -> None:
@@ -166,15 +171,7 @@ def client(topology: Topology, store: str) -> redis.Redis:
 
 def role(topology: Topology, node: str) -> tuple[str, list]:
     """("master", [replicas connected]) or ("slave", [primary port, link state]) or ("down", [])."""
-    conn = redis.Redis(
-        host=topology.host,
-        port=topology.ports.by_name[node],
-        username="sentinel",
-        password=topology.secrets[REDIS_SENTINEL_PASSWORD],
-        socket_timeout=_TIMEOUT,
-        socket_connect_timeout=_TIMEOUT,
-        decode_responses=True,
-    )
+    conn = _admin(topology, node)
     try:
         answer = conn.execute_command("ROLE")
     except (RedisError, OSError):
@@ -225,16 +222,9 @@ def problems(topology: Topology) -> list[str]:
 
 
 def _sentinel_problems(topology: Topology, name: str) -> list[str]:
-    conn = redis.Redis(
-        host=topology.host,
-        port=topology.ports.by_name[name],
-        password=topology.secrets[REDIS_SENTINEL_PASSWORD],
-        socket_timeout=_TIMEOUT,
-        socket_connect_timeout=_TIMEOUT,
-        decode_responses=True,
-    )
+    conn = _sentinel_at(topology, name)
     try:
-        masters = {m["name"]: m for m in conn.sentinel_masters().values()}
+        masters = conn.sentinel_masters()  # by store name
     except (RedisError, OSError):
         return [f"{name}: not answering"]
     finally:

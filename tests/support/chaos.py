@@ -205,19 +205,18 @@ def lost_writes(stack: Stack, ledger: Ledger, since: float, until: float, puzzle
         accounts = [u for u, at in ledger.accounts.items() if since <= at <= until]
         tries = {k: w for k, (w, at) in ledger.tries.items() if since <= at <= until}
         finished = [u for u, at in ledger.finished.items() if since <= at <= until]
-        every_account = dict(ledger.accounts)
     auth = stores.client(stack.topology, "redis-auth")
     game = stores.client(stack.topology, "redis-game")
     score = stores.client(stack.topology, "redis-score")
     try:
-        ids = {u: auth.get(auth_keys.username(canonical(u))) for u in {*every_account, *(u for u, _ in tries)}}
+        ids = {u: auth.get(auth_keys.username(canonical(u))) for u in {*accounts, *finished, *(u for u, _ in tries)}}
         lost = [f"account {u}" for u in accounts if not ids.get(u)]
         games: dict[str, list[str]] = {}
         for (user, number), word in sorted(tries.items()):
             subject = ids.get(user)
             if subject not in games:
                 raw = game.get(game_keys.game(subject, puzzle)) if subject else None
-                games[subject] = [a["word"] for a in (_json(raw).get("attempts") or [])] if raw else []
+                games[subject] = [a["word"] for a in (json.loads(raw).get("attempts") or [])] if raw else []
             played = games[subject]
             if len(played) < number or played[number - 1] != word:
                 lost.append(f"try {number} of {user}")
@@ -232,10 +231,6 @@ def lost_writes(stack: Stack, ledger: Ledger, since: float, until: float, puzzle
     finally:
         for client in (auth, game, score):
             client.close()
-
-
-def _json(raw: str) -> dict:
-    return json.loads(raw)
 
 
 # --- faults ---------------------------------------------------------------------------
