@@ -22,6 +22,10 @@ MONITORING = list(MONITORING_NAMES)
 SENTINEL_PORT = 26379
 
 
+class StaleEndpoint(AssertionError):
+    """The engine keeps an endpoint in a network whose containers are all gone."""
+
+
 class ComposeStack:
     def __init__(self, engine: Engine, work_dir: Path, http_port: int, stats_port: int, prometheus_port: int) -> None:
         self.project = f"motus-test-{secrets.token_hex(3)}"
@@ -72,8 +76,32 @@ class ComposeStack:
         self.compose("up", "--build", "--detach", "--wait", "--wait-timeout", "180", *services, timeout=timeout)
         return time.monotonic() - start
 
-    def down(self) -> None:
-        self.compose("down", "--volumes", "--remove-orphans", "--timeout", "20", timeout=180)
+    def down(self, attempts: int = 6) -> None:
+        """`down --volumes`. The engine sometimes refuses a network it has just emptied
+        ("has active endpoints": moby/moby#42119, #43286); `down` is idempotent, so it is
+        run again a few seconds later. An endpoint still stale after that is raised as
+        StaleEndpoint: only a restart of the engine clears it."""
+        for attempt in range(attempts):
+            done = self.compose("down", "--volumes", "--remove-orphans", "--timeout", "20", timeout=180, check=False)
+            if done.returncode == 0:
+                return
+            output = f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+            if "has active endpoints" not in output:
+                raise AssertionError(f"docker compose down failed:\n{output}")
+            time.sleep(2 + attempt)
+        raise StaleEndpoint(f"docker compose down, {attempts} times: a network kept an endpoint:\n{output}")
+
+    def only_stale_networks_left(self) -> bool:
+        """True when all that is left of the project is networks with no container in
+        them: the engine's stale endpoint, not something compose or the file left."""
+        left = self.leftovers()
+        if left["containers"] or left["volumes"] or not left["networks"]:
+            return False
+        for network in left["networks"]:
+            inspected = self.docker("network", "inspect", "--format", "{{len .Containers}}", network)
+            if inspected.returncode != 0 or inspected.stdout.strip() != "0":
+                return False
+        return True
 
     def ps(self) -> list[dict]:
         """One entry per container of the project (running or not), as `ps --format json` gives it."""
@@ -148,4 +176,18 @@ def remove_earlier_projects(env: dict[str, str]) -> list[str]:
     for project in projects:
         subprocess.run([*compose_command(), "-p", project, "down", "--volumes", "--timeout", "5"], env=env,
                        capture_output=True, timeout=180)  # fmt: skip
+    # Networks (and volumes) a run could not remove because of a stale endpoint: the
+    # engine has been restarted since, which cleared it.
+    for kind in ("network", "volume"):
+        names = subprocess.run(
+            ["docker", kind, "ls", "--filter", "label=com.docker.compose.project", "--format",
+             '{{.Name}} {{.Label "com.docker.compose.project"}}'],
+            env=env, capture_output=True, text=True, timeout=60,
+        ).stdout.splitlines()  # fmt: skip
+        for line in names:
+            name, _, project = line.partition(" ")
+            if project.startswith("motus-test-"):
+                subprocess.run(["docker", kind, "rm", name], env=env, capture_output=True, timeout=60)
+                if project not in projects:
+                    projects.append(project)
     return projects
