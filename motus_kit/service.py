@@ -7,9 +7,11 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 
 from fastapi import APIRouter, FastAPI
 from redis.asyncio import Redis
+from starlette.routing import Route
 
 from motus_kit.errors import install_error_handlers
 from motus_kit.health import health_router
+from motus_kit.hot_route import HotRoute
 from motus_kit.lifecycle import Lifecycle
 from motus_kit.logs import configure_logging
 from motus_kit.metrics import install_metrics
@@ -30,12 +32,15 @@ def build_service(
     resources: Callable[[FastAPI], AbstractAsyncContextManager] | None = None,
     stores: Callable[[Redis], object] | None = None,
     openapi_url: str = "/openapi.json",
+    hot_routes: Sequence[tuple[Route, str]] = (),
 ) -> FastAPI:
     """`prefix` is the path HAProxy routes to this service; health answers there and at the root.
 
     `resources(app)` opens what the service needs beyond its Redis for the app's lifetime;
     `stores(redis)` builds the service's store objects once, as `app.state.stores`.
-    `openapi_url` must be under `prefix` for HAProxy to route it there (the game's is at the root)."""
+    `openapi_url` must be under `prefix` for HAProxy to route it there (the game's is at the root).
+    `hot_routes`, (route, method) pairs, are answered ahead of the router (`motus_kit.hot_route`);
+    each keeps a documented FastAPI route of the same path for the schema."""
     configure_logging(service, settings.instance, settings.log_level)
 
     @asynccontextmanager
@@ -72,5 +77,9 @@ def build_service(
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
+    # Added first, so inside the request context: each hot route still gets its id,
+    # headers, access line and metrics.
+    for route, method in hot_routes:
+        app.add_middleware(HotRoute, route=route, method=method)
     app.add_middleware(RequestContextMiddleware, instance=settings.instance, metrics=install_metrics(app))
     return app

@@ -87,12 +87,14 @@ async def _guess(body: GuessIn, request: Request) -> Response:
 
 
 async def guess_endpoint(request: Request) -> Response:
-    """POST /api/game/guess as a plain Starlette endpoint, ahead of FastAPI's router: the
-    same checks in the same order (415, then 400 for bad JSON, then 422 with the
-    fields), the same answer, inside the same middleware (request id, headers, access
-    line, metrics, error shapes), without FastAPI's per-request routing, dependency
-    resolution and body handling: +31 % guesses a second straight to a replica, +22 %
-    through HAProxy (bench.throughput, one run each way)."""
+    """POST /api/game/guess as a plain Starlette endpoint, served ahead of the router
+    (`motus_kit.hot_route`): the same checks in the same order (415, then 400 for bad
+    JSON, then 422 with the fields), the same answer, inside the same middleware
+    (request id, headers, access line, metrics, error shapes), without FastAPI's
+    per-request routing, dependency resolution and body handling: +31 % guesses a
+    second straight to a replica, +22 % through HAProxy (bench.throughput, one run each
+    way); skipping the exception and exit-stack middleware and the router's match too:
+    +8 % more straight (three 10 s runs each way)."""
     await _json_only(request)
     try:
         body = GuessIn.model_validate_json(await request.body())
