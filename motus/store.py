@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
+import orjson
 from redis.asyncio import Redis
 
 from motus import keys, outbox
@@ -124,10 +125,15 @@ class GameState:
     def from_json(cls, raw: str | None) -> GameState:
         if not raw:
             return cls()
-        data = json.loads(raw)
-        # cjson encodes an empty Lua table as {}, not [].
-        attempts = tuple(Attempt(a["word"], tuple(Mark(m) for m in a["marks"])) for a in (data.get("attempts") or []))
-        return cls(attempts, Status(data["status"]))
+        data = orjson.loads(raw)
+        # cjson encodes an empty Lua table as {}, not []. The marks are looked up in a
+        # dict: calling the enum class is a microsecond each, up to 60 of them a try.
+        attempts = tuple(Attempt(a["word"], tuple(_MARKS[m] for m in a["marks"])) for a in (data.get("attempts") or []))
+        return cls(attempts, _STATUSES[data["status"]])
+
+
+_MARKS = {mark.value: mark for mark in Mark}
+_STATUSES = {status.value: status for status in Status}
 
 
 class GameStore:

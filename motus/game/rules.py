@@ -120,7 +120,7 @@ def keyboard(attempts: Sequence[Attempt]) -> dict[str, Mark]:
     keys: dict[str, Mark] = {}
     for attempt in attempts:
         for letter, m in zip(attempt.word, attempt.marks, strict=True):
-            if letter not in keys or m.rank > keys[letter].rank:
+            if letter not in keys or _RANK[m] > _RANK[keys[letter]]:
                 keys[letter] = m
     return keys
 
