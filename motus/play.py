@@ -15,7 +15,6 @@ from motus.game.rules import Attempt, Status
 from motus.game.words import allowed_words
 from motus.metrics import GameMetrics
 from motus.player import Player, login_required, subject_of
-from motus.schemas import GameOut
 from motus.store import GameState, GameStore, Outcome, Stores
 from motus_kit.errors import ApiError
 
@@ -49,10 +48,11 @@ def view(puzzle: daily.Puzzle, state: GameState, now: datetime) -> dict:
     }
 
 
-async def game_today(store: GameStore, player: Player, now: datetime) -> GameOut:
+async def game_today(store: GameStore, player: Player, now: datetime) -> dict:
+    """Today's game as GameOut documents it (the route encodes it without the model)."""
     puzzle = current_puzzle(now)
     state = await store.load(player.require(), puzzle.number)
-    return GameOut(**view(puzzle, state, now))
+    return view(puzzle, state, now)
 
 
 _CONFLICTS = {

@@ -47,9 +47,9 @@ _NO_STORE = {"Cache-Control": "no-store"}
     responses=error_responses(_ERRORS),
     summary="Today's puzzle and where this player stands",
 )
-async def today(player: PlayerDep, games: GameStoreDep, now: NowDep, response: Response) -> GameOut:
-    _private(response)
-    return await play.game_today(games, player, now)
+async def today(player: PlayerDep, games: GameStoreDep, now: NowDep) -> Response:
+    # Encoded once, as the guess's answer is (README "Speed"); the model documents it.
+    return FastJSONResponse(await play.game_today(games, player, now), headers=_NO_STORE)
 
 
 @router.post(
