@@ -41,7 +41,7 @@ def build_service(
     `openapi_url` must be under `prefix` for HAProxy to route it there (the game's is at the root).
     `hot_routes`, (route, method) pairs, are answered ahead of the router (`motus_kit.hot_route`);
     each keeps a documented FastAPI route of the same path for the schema."""
-    configure_logging(service, settings.instance, settings.log_level)
+    configure_logging(service, settings.instance, settings.log_level, settings.log_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

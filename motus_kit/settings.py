@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, Field, SecretStr, ValidationError
@@ -56,6 +57,9 @@ class ServiceSettings(BaseSettings):
     redis_sentinel_password: SecretStr | None = None
     redis_failover_seconds: float = Field(default=6.0, gt=0, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Unset: JSON lines on stdout (compose, a service run by hand). Set by the local
+    # launcher: the process writes and rotates this file itself (motus_kit.logs.OwnLogFile).
+    log_file: Path | None = None
     # After SIGTERM, how long readiness reports 503 before the server stops accepting.
     # It must exceed HAProxy's detection time (2 checks x 500 ms) so no new request
     # is sent to a replica that is about to close its socket.

@@ -16,7 +16,8 @@ from pathlib import Path
 
 # The rule HAProxy and the services apply to a client's id (motus_kit/middleware.py).
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-# supervisord keeps two rotated files beside each log (stdout_logfile_backups=2).
+# Two rotated files are kept beside each log: by supervisord (stdout_logfile_backups=2),
+# and by a replica that writes its own (motus_kit.logs.OwnLogFile).
 _ROTATED = (".2", ".1", "")
 
 

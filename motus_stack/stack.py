@@ -129,7 +129,7 @@ class Stack:
 
     def log_path(self, name: str) -> Path:
         self._check_names([name])
-        return self.state_dir / "logs" / f"{name}.log"
+        return self.topology.log_file(name)
 
     def _secrets(self) -> dict[str, str]:
         """This stack's secrets: generated on first use, then read back, so sessions survive restarts."""

@@ -18,8 +18,12 @@ def _quote(value: str) -> str:
     return f'"{escaped}"'
 
 
-def _program(proc: Process, command: tuple[str, ...], log_dir: Path) -> str:
+def _program(proc: Process, command: tuple[str, ...], log_file: Path) -> str:
     env = {"PYTHONUNBUFFERED": "1", **proc.env}
+    # A service replica writes and rotates its log file itself once started
+    # (motus_kit.logs.OwnLogFile); supervisord only appends what it prints before
+    # that (a failed import), and must not rotate the file under it.
+    rotation = ("0", "0") if proc.kind == "service" else ("20MB", "2")
     lines = [
         f"[program:{proc.name}]",
         "command=" + " ".join(_quote(part) for part in command),
@@ -38,9 +42,9 @@ def _program(proc: Process, command: tuple[str, ...], log_dir: Path) -> str:
         "stopsignal=TERM",
         # Replicas drain for ~1.5 s then finish in-flight requests (up to 10 s).
         "stopwaitsecs=15",
-        f"stdout_logfile={log_dir / (proc.name + '.log')}",
-        "stdout_logfile_maxbytes=20MB",
-        "stdout_logfile_backups=2",
+        f"stdout_logfile={log_file}",
+        f"stdout_logfile_maxbytes={rotation[0]}",
+        f"stdout_logfile_backups={rotation[1]}",
         "redirect_stderr=true",
     ]
     return "\n".join(lines) + "\n"
@@ -73,5 +77,5 @@ serverurl=unix://{state / "supervisor.sock"}
         if command[0] in programs:
             # Absolute paths, found by the preflight: supervisord's PATH may differ.
             command = (programs[command[0]], *command[1:])
-        blocks.append(_program(proc, command, state / "logs"))
+        blocks.append(_program(proc, command, topology.log_file(proc.name)))
     return "\n".join(blocks)
