@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import os
 import sys
 from contextvars import ContextVar
@@ -36,7 +37,7 @@ def json_formatter(service: str, instance: str) -> OrjsonFormatter:
     )
 
 
-class OwnLogFile(logging.StreamHandler):
+class OwnLogFile(logging.handlers.RotatingFileHandler):
     """The process's log file, written by the process itself.
 
     Under `motus-stack`, supervisord used to relay each line a replica wrote, in
@@ -44,44 +45,27 @@ class OwnLogFile(logging.StreamHandler):
     "Speed"). The replica now appends to the same file itself, rotated as supervisord
     rotated it (by size, `backups` older files `.1`, `.2`), and points its stdout and
     stderr at the file, so that a traceback printed outside logging lands there too.
-    The size is counted as lines are written (the standard library's rotating handler
-    formats every line twice and stats the file to decide)."""
+    Whether to rotate is decided on the characters written so far: the standard
+    handler's own test formats every line a second time and stats the file."""
 
     def __init__(self, path: Path, max_bytes: int = 20 * 1024 * 1024, backups: int = 2) -> None:
-        self.path, self.max_bytes, self.backups = path, max_bytes, backups
         self._size = 0
-        super().__init__(self._open())
+        super().__init__(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
 
     def _open(self) -> TextIO:
-        stream = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (kept open, closed on rotation)
+        stream = super()._open()
         self._size = stream.tell()
         for fd in (1, 2):
             os.dup2(stream.fileno(), fd)
         return stream
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            line = self.format(record) + "\n"
-            self.stream.write(line)
-            self.stream.flush()
-        except Exception:
-            self.handleError(record)
-            return
-        self._size += len(line)
-        if self._size >= self.max_bytes:
-            self._rotate()
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        return self._size >= self.maxBytes
 
-    def _rotate(self) -> None:
-        self.stream.close()
-        for n in range(self.backups - 1, 0, -1):
-            older = self.path.with_name(f"{self.path.name}.{n}")
-            if older.exists():
-                older.replace(self.path.with_name(f"{self.path.name}.{n + 1}"))
-        if self.backups:
-            self.path.replace(self.path.with_name(f"{self.path.name}.1"))
-        else:
-            self.path.unlink(missing_ok=True)
-        self.stream = self._open()
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        self._size += len(line) + 1
+        return line
 
 
 def configure_logging(service: str, instance: str, level: str = "INFO", log_file: Path | None = None) -> None:

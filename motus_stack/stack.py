@@ -431,25 +431,18 @@ class Stack:
     def _any_node_running(self, store: str) -> bool:
         return any(self.supervisor.process(n)["statename"] == "RUNNING" for n in store_nodes(store))
 
-    def failover(self, stores_: Iterable[str], timeout: float = 15.0) -> dict[str, str]:
-        """Promote each store's replica (SENTINEL FAILOVER) and wait until the Sentinels
-        name it; returns store -> its new primary."""
+    def failover(self, stores_: Iterable[str]) -> dict[str, str]:
+        """Promote each store's replica (a coordinated switchover: `stores.fail_over`,
+        which returns once the Sentinels name it); returns store -> its new primary."""
         self._require_running()
         done = {}
         for store in stores_:
             if store not in REDIS_NAMES:
                 raise StackError(f"failover: {store} is not a store; one of {' '.join(REDIS_NAMES)}")
-            before = stores.primary(self.topology, store)
             try:
-                stores.fail_over(self.topology, store)
+                done[store] = stores.fail_over(self.topology, store)
             except RedisError as exc:
-                raise StackError(f"failover: {store}: the Sentinels refused: {exc}") from exc
-            deadline = time.monotonic() + timeout
-            while (after := stores.primary(self.topology, store)) in (before, None):
-                if time.monotonic() > deadline:
-                    raise StackError(f"failover: {store} still has {before} as primary after {timeout:.0f} s")
-                time.sleep(0.1)
-            done[store] = after
+                raise StackError(f"failover: {store}: {exc}") from exc
         return done
 
     def kill(self, names: Iterable[str]) -> None:

@@ -100,7 +100,7 @@ def replica(topology: Topology, store: str) -> str | None:
     return next((node for node in store_nodes(store) if node != current), None) if current else None
 
 
-def fail_over(topology: Topology, store: str, pause_ms: int = 5000) -> None:
+def fail_over(topology: Topology, store: str, pause_ms: int = 5000) -> str:
     """A planned switchover that loses no write: pause writes on the primary, let its
     replica catch up, ask a Sentinel to promote it, make the old primary its replica at
     once, then let the paused writes go (they meet READONLY, and the services' clients
@@ -109,7 +109,8 @@ def fail_over(topology: Topology, store: str, pause_ms: int = 5000) -> None:
     Left to Sentinel alone, the old primary stays a primary for the ten seconds until
     Sentinel's next look at it, and the writes its clients keep sending there are lost
     when it resynchronises (found by the chaos run: a switchover lost 232 writes).
-    Raises RedisError with the reason (no good replica, a failover under way...)."""
+    Returns the new primary once the Sentinels name it. Raises RedisError with the
+    reason (no good replica, a failover under way, no promotion in time...)."""
     old = primary(topology, store)
     if old is None:
         raise redis.ConnectionError(f"no Sentinel names a primary for {store}")
@@ -132,6 +133,7 @@ def fail_over(topology: Topology, store: str, pause_ms: int = 5000) -> None:
         node.close()
         for conn in sentinel.sentinels:
             conn.close()
+    return new
 
 
 def _wait_for_replica_offset(node: redis.Redis, timeout: float) -> None:

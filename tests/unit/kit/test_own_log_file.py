@@ -21,7 +21,7 @@ CHILD = textwrap.dedent(
     configure_logging("test", "test-1", "INFO", path)
     handler = logging.getLogger().handlers[0]
     assert isinstance(handler, OwnLogFile)
-    handler.max_bytes = 2000
+    handler.maxBytes = 2000
     log = logging.getLogger("motus.access")
     print("printed before any rotation", flush=True)
     for n in range(40):
