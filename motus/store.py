@@ -128,7 +128,8 @@ class GameState:
         data = orjson.loads(raw)
         # cjson encodes an empty Lua table as {}, not []. The marks are looked up in a
         # dict: calling the enum class is a microsecond each, up to 60 of them a try.
-        attempts = tuple(Attempt(a["word"], tuple(_MARKS[m] for m in a["marks"])) for a in (data.get("attempts") or []))
+        marks_of = _MARKS.__getitem__
+        attempts = tuple([Attempt(a["word"], tuple(map(marks_of, a["marks"]))) for a in data.get("attempts") or ()])
         return cls(attempts, _STATUSES[data["status"]])
 
 

@@ -5,7 +5,6 @@ Pure functions on plain data; the web layer and the store call them.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,6 +27,9 @@ class Mark(StrEnum):
 
 
 _RANK = {Mark.ABSENT: 0, Mark.PRESENT: 1, Mark.CORRECT: 2}
+# Read once: an enum member looked up on its class costs as much as a dict lookup,
+# and a try's marks, keyboard and known letters look them up dozens of times.
+_CORRECT, _PRESENT, _ABSENT = Mark.CORRECT, Mark.PRESENT, Mark.ABSENT
 
 
 class Status(StrEnum):
@@ -82,18 +84,22 @@ def mark(guess: str, answer: str) -> tuple[Mark, ...]:
     """
     if len(guess) != len(answer):
         raise ValueError("guess and answer must have the same length")
-    marks = [Mark.ABSENT] * len(guess)
-    unused = Counter()
-    for i, (g, a) in enumerate(zip(guess, answer, strict=True)):
+    marks: list[Mark | None] = []
+    unused: dict[str, int] = {}
+    for g, a in zip(guess, answer, strict=True):
         if g == a:
-            marks[i] = Mark.CORRECT
+            marks.append(_CORRECT)
         else:
-            unused[a] += 1
+            marks.append(None)
+            unused[a] = unused.get(a, 0) + 1
     for i, g in enumerate(guess):
-        if marks[i] is Mark.ABSENT and unused[g] > 0:
-            marks[i] = Mark.PRESENT
-            unused[g] -= 1
-    return tuple(marks)
+        if marks[i] is None:
+            if unused.get(g):
+                marks[i] = _PRESENT
+                unused[g] -= 1
+            else:
+                marks[i] = _ABSENT
+    return tuple(marks)  # type: ignore[arg-type]  # every None was replaced
 
 
 def status_after(attempt_number: int, word: str, answer: str) -> Status:
@@ -109,9 +115,9 @@ def known_letters(attempts: Sequence[Attempt], answer: str) -> list[str | None]:
     """The letters shown at the start of the next row: the first one, and every one found well placed."""
     known: list[str | None] = [answer[0]] + [None] * (len(answer) - 1)
     for attempt in attempts:
-        for i, m in enumerate(attempt.marks):
-            if m is Mark.CORRECT:
-                known[i] = attempt.word[i]
+        for i, (letter, m) in enumerate(zip(attempt.word, attempt.marks, strict=True)):
+            if m is _CORRECT:
+                known[i] = letter
     return known
 
 
@@ -120,7 +126,8 @@ def keyboard(attempts: Sequence[Attempt]) -> dict[str, Mark]:
     keys: dict[str, Mark] = {}
     for attempt in attempts:
         for letter, m in zip(attempt.word, attempt.marks, strict=True):
-            if letter not in keys or _RANK[m] > _RANK[keys[letter]]:
+            best = keys.get(letter)
+            if best is None or _RANK[m] > _RANK[best]:
                 keys[letter] = m
     return keys
 

@@ -19,6 +19,8 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 
 def normalize(word: str) -> str:
     """Lower case, accents stripped, ligatures split: 'Cœur' -> 'coeur', 'ÉTÉ' -> 'ete'."""
+    if word.isascii():  # what a keyboard sends, nearly always: nothing to decompose
+        return word.strip().lower()
     # NFKD also folds compatibility forms: full-width ＡＢＣ, the ﬁ ligature.
     decomposed = unicodedata.normalize("NFKD", word.strip().translate(_LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
