@@ -135,6 +135,7 @@ class GameState:
 
 _MARKS = {mark.value: mark for mark in Mark}
 _STATUSES = {status.value: status for status in Status}
+_OUTCOMES = {outcome.value: outcome for outcome in Outcome}
 
 
 class GameStore:
@@ -162,7 +163,7 @@ class GameStore:
             args=[
                 number,
                 attempt.word,
-                json.dumps([m.value for m in attempt.marks]),
+                orjson.dumps(attempt.marks),
                 status.value,
                 keys.GAME_TTL_SECONDS,
                 puzzle,
@@ -170,7 +171,7 @@ class GameStore:
                 keys.SESSION_TTL_SECONDS,
             ],
         )
-        return Outcome(outcome), GameState.from_json(raw or None)
+        return _OUTCOMES[outcome], GameState.from_json(raw or None)
 
     async def day_figures(self, puzzle: int) -> dict[str, int]:
         """The puzzle's counters kept by the guess script: players, won:N, lost:6."""

@@ -115,9 +115,10 @@ def known_letters(attempts: Sequence[Attempt], answer: str) -> list[str | None]:
     """The letters shown at the start of the next row: the first one, and every one found well placed."""
     known: list[str | None] = [answer[0]] + [None] * (len(answer) - 1)
     for attempt in attempts:
-        for i, (letter, m) in enumerate(zip(attempt.word, attempt.marks, strict=True)):
-            if m is _CORRECT:
-                known[i] = letter
+        if _CORRECT in attempt.marks:
+            for i, m in enumerate(attempt.marks):
+                if m is _CORRECT:
+                    known[i] = attempt.word[i]
     return known
 
 
@@ -126,8 +127,12 @@ def keyboard(attempts: Sequence[Attempt]) -> dict[str, Mark]:
     keys: dict[str, Mark] = {}
     for attempt in attempts:
         for letter, m in zip(attempt.word, attempt.marks, strict=True):
-            best = keys.get(letter)
-            if best is None or _RANK[m] > _RANK[best]:
+            if m is _CORRECT:
+                keys[letter] = m
+            elif m is _PRESENT:
+                if keys.get(letter) is not _CORRECT:
+                    keys[letter] = m
+            elif letter not in keys:
                 keys[letter] = m
     return keys
 
