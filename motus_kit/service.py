@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from motus_kit.errors import install_error_handlers
 from motus_kit.health import health_router
-from motus_kit.hot_route import HotRoute
+from motus_kit.hot_route import HotRoute, HotRoutesApp
 from motus_kit.lifecycle import Lifecycle
 from motus_kit.logs import configure_logging
 from motus_kit.metrics import install_metrics
@@ -58,7 +58,7 @@ def build_service(
 
     # The OpenAPI schema is served; the Swagger and ReDoc pages are not, since they
     # load their scripts from a CDN.
-    app = FastAPI(
+    app = HotRoutesApp(
         title=title,
         lifespan=lifespan,
         # FastAPI's OpenTelemetry hooks ask the global providers and the environment on
@@ -77,9 +77,10 @@ def build_service(
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
-    # Added first, so inside the request context: each hot route still gets its id,
-    # headers, access line and metrics.
+    metrics = install_metrics(app)
+    app.add_middleware(RequestContextMiddleware, instance=settings.instance, metrics=metrics)
+    # Each hot route in its own request context: its id, headers, access line and
+    # metrics (the same series) as any other request.
     for route, method in hot_routes:
-        app.add_middleware(HotRoute, route=route, method=method)
-    app.add_middleware(RequestContextMiddleware, instance=settings.instance, metrics=install_metrics(app))
+        app.hot[(method, route.path)] = RequestContextMiddleware(HotRoute(route), settings.instance, metrics)
     return app
