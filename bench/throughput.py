@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import secrets
 import shutil
 import subprocess
@@ -27,14 +28,16 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx2
 
 import redis
-from bench.procs import pss_mb, rss_mb
+from bench.procs import cpu_seconds, pss_mb, rss_mb, with_children
 from motus import keys, session
 from motus.oidc import Tokens
 from motus.player import SessionRecord
@@ -125,6 +128,24 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _cpu_during(stack: Stack, run: Callable[[], Run]) -> tuple[Run, dict[str, float]]:
+    """The run, and the share of a core each process of the machine's busiest ones used
+    meanwhile (wrk included): where the machine's cores went."""
+    pids = {name: stack.pid(name) for name in stack.topology.process_names()}
+    pids["supervisord"] = stack.supervisord_pid()
+
+    def used() -> dict[str, float]:
+        found = {name: sum(cpu_seconds(p) for p in with_children(pid)) for name, pid in pids.items()}
+        wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
+        found["wrk"] = wrk.ru_utime + wrk.ru_stime
+        return found
+
+    before, started = used(), time.monotonic()
+    result = run()
+    after, elapsed = used(), time.monotonic() - started
+    return result, {name: (after[name] - before[name]) / elapsed for name in after}
+
+
 def _memory(stack: Stack) -> dict[str, tuple[float, float]]:
     return {name: (rss_mb(stack.pid(name)), pss_mb(stack.pid(name))) for name in stack.topology.process_names()}
 
@@ -209,10 +230,13 @@ def main(quick: bool = "--quick" in sys.argv) -> None:
             bare_run = measure("bare FastAPI endpoint, one replica's stack", f"http://127.0.0.1:{bare_port}/bare",
                                "get.lua", {"BENCH_PATH": "/bare"})  # fmt: skip
             results = {}
+            cpu: dict[str, dict[str, float]] = {}
             for where, url in (("through HAProxy", public), ("straight to motus-1", direct)):
                 fresh = make_players(stack, PLAYERS, tmp / f"fresh-{where[:4]}")
                 env = {"BENCH_PLAYERS": str(fresh), "BENCH_WORDS": words, "BENCH_MODE": "fresh"}
-                results[("fresh", where)] = measure(f"guess, fresh tries, {where}", url, "guess.lua", env)
+                results[("fresh", where)], cpu[where] = _cpu_during(
+                    stack, partial(measure, f"guess, fresh tries, {where}", url, "guess.lua", env)
+                )
                 results[("replay", where)] = measure(
                     f"guess, replays, {where}", url, "guess.lua", {**env, "BENCH_MODE": "replay"}
                 )
@@ -228,6 +252,7 @@ def main(quick: bool = "--quick" in sys.argv) -> None:
                     f"the game page, {where}", url, "get.lua", {"BENCH_PLAYERS": str(fresh), "BENCH_PATH": "/"}
                 )
             if quick:
+                _print_cpu(cpu)
                 for what in ("fresh", "replay"):
                     via, straight = results[(what, "through HAProxy")], results[(what, "straight to motus-1")]
                     print(f"  {what}: straight/bare {straight.rate / bare_run.rate:.0%}, "
@@ -284,6 +309,7 @@ def main(quick: bool = "--quick" in sys.argv) -> None:
     print(f"  HAProxy's hop, one replica behind it against the same replica straight: {hop:+.0%} of the rate")
     wrong = sum(r.statuses.get("401_login_required", 0) + r.statuses.get("409_out_of_order", 0) for r in runs)
     print(f"  401 login_required + 409 attempt_out_of_order seen by well-behaved players: {wrong}")
+    _print_cpu(cpu)
     print("\nMemory, idle at start and again after the runs above (MB):")
     print(f"  {'process':<22} {'RSS idle':>9} {'RSS after':>10} {'PSS idle':>9} {'PSS after':>10}")
     for name in idle:
@@ -291,6 +317,14 @@ def main(quick: bool = "--quick" in sys.argv) -> None:
     totals = [sum(v[i] for v in table.values()) for table in (idle, loaded) for i in (0, 1)]
     print(f"  {'in all':<22} {totals[0]:9.0f} {totals[2]:10.0f} {totals[1]:9.0f} {totals[3]:10.0f}")
     print("  (RSS counts the shared libraries once per process; PSS shares them out: its sum is the stack's footprint)")
+
+
+def _print_cpu(cpu: dict[str, dict[str, float]]) -> None:
+    print(f"\nWhere the {os.cpu_count()} cores went during the fresh tries (% of one core; wrk is the load):")
+    for where, shares in cpu.items():
+        busiest = sorted(shares.items(), key=lambda item: -item[1])
+        listed = ", ".join(f"{name} {share:.0%}" for name, share in busiest if share >= 0.01)
+        print(f"  {where}: {listed}; in all {sum(shares.values()):.0%} of {os.cpu_count() * 100}%")
 
 
 if __name__ == "__main__":

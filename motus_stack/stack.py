@@ -286,7 +286,7 @@ class Stack:
         if not self.supervisor.is_running():
             self.supervisor.socket_path.unlink(missing_ok=True)
             return self._reap_orphans()
-        pid = self._supervisord_pid()
+        pid = self.supervisord_pid()
         with contextlib.suppress(OSError, xmlrpc.client.Error):
             self._stop_in_layers()
         # shutdown stops the programs in reverse priority order, gracefully; the
@@ -325,7 +325,7 @@ class Stack:
         supervisord runs in a session of its own (setsid), which its programs share:
         when it dies they carry on, holding the ports, with nobody to stop them.
         """
-        sid = self._supervisord_pid()
+        sid = self.supervisord_pid()
         if sid is None or processes.pid_alive(sid):
             return False
         orphans = processes.session_members(sid)
@@ -333,7 +333,7 @@ class Stack:
         (self.state_dir / "supervisord.pid").unlink(missing_ok=True)
         return bool(orphans)
 
-    def _supervisord_pid(self) -> int | None:
+    def supervisord_pid(self) -> int | None:
         try:
             return int((self.state_dir / "supervisord.pid").read_text().strip())
         except (OSError, ValueError):
