@@ -132,10 +132,12 @@ def _cpu_during(stack: Stack, run: Callable[[], Run]) -> tuple[Run, dict[str, fl
     """The run, and the share of a core each process of the machine's busiest ones used
     meanwhile (wrk included): where the machine's cores went."""
     pids = {name: stack.pid(name) for name in stack.topology.process_names()}
-    pids["supervisord"] = stack.supervisord_pid()
+    supervisord = stack.supervisord_pid()
 
     def used() -> dict[str, float]:
+        # Children too: HAProxy's worker under its master. Not supervisord's: they are the stack.
         found = {name: sum(cpu_seconds(p) for p in with_children(pid)) for name, pid in pids.items()}
+        found["supervisord"] = cpu_seconds(supervisord)
         wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
         found["wrk"] = wrk.ru_utime + wrk.ru_stime
         return found
