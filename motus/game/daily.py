@@ -7,7 +7,7 @@ replica and every restart agree without sharing any state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from motus.game.words import schedule
 from motus_kit.puzzle_days import PARIS, paris_day, puzzle_number
@@ -41,10 +41,44 @@ def puzzle_for(day: date) -> Puzzle:
 
 
 def today(now: datetime) -> Puzzle:
-    return puzzle_for(paris_day(now))
+    day = _day_of(now)
+    if day.puzzle is None:
+        return puzzle_for(day.day)  # raises NoPuzzle
+    return day.puzzle
 
 
 def next_puzzle_at(now: datetime) -> datetime:
     """The next midnight in Paris, as an aware datetime (23 or 25 hours away on DST days)."""
-    tomorrow = paris_day(now) + timedelta(days=1)
-    return datetime.combine(tomorrow, time(0), tzinfo=PARIS)
+    return _day_of(now).next_midnight
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A Paris day, its bounds and its puzzle: asked for on every try, computed once a day."""
+
+    day: date
+    # In UTC, as the callers' clock is: a comparison between two datetimes of one
+    # time zone skips the zone's offset lookups.
+    starts: datetime
+    ends: datetime
+    next_midnight: datetime  # in Paris
+    puzzle: Puzzle | None
+
+
+_current: _Day | None = None
+
+
+def _day_of(now: datetime) -> _Day:
+    global _current
+    current = _current
+    if current is not None and current.starts <= now < current.ends:
+        return current
+    day = paris_day(now)
+    try:
+        puzzle: Puzzle | None = puzzle_for(day)
+    except NoPuzzle:
+        puzzle = None
+    starts = datetime.combine(day, time(0), tzinfo=PARIS)
+    ends = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
+    _current = current = _Day(day, starts.astimezone(UTC), ends.astimezone(UTC), ends, puzzle)
+    return current

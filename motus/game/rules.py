@@ -21,12 +21,7 @@ class Mark(StrEnum):
     PRESENT = "present"  # yellow: in the word, elsewhere
     ABSENT = "absent"
 
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
 
-
-_RANK = {Mark.ABSENT: 0, Mark.PRESENT: 1, Mark.CORRECT: 2}
 # Read once: an enum member looked up on its class costs as much as a dict lookup,
 # and a try's marks, keyboard and known letters look them up dozens of times.
 _CORRECT, _PRESENT, _ABSENT = Mark.CORRECT, Mark.PRESENT, Mark.ABSENT
@@ -127,12 +122,8 @@ def keyboard(attempts: Sequence[Attempt]) -> dict[str, Mark]:
     keys: dict[str, Mark] = {}
     for attempt in attempts:
         for letter, m in zip(attempt.word, attempt.marks, strict=True):
-            if m is _CORRECT:
-                keys[letter] = m
-            elif m is _PRESENT:
-                if keys.get(letter) is not _CORRECT:
-                    keys[letter] = m
-            elif letter not in keys:
+            # Correct always wins, present beats absent, absent only marks an unseen key.
+            if m is _CORRECT or (m is _PRESENT and keys.get(letter) is not _CORRECT) or letter not in keys:
                 keys[letter] = m
     return keys
 
