@@ -43,6 +43,9 @@ log = logging.getLogger("motus.store")
 # How long a write waits for its replica. A replica on the same network acknowledges
 # in well under a millisecond; one that takes this long is as good as gone.
 ACK_TIMEOUT_MS = 500
+# How long a write that a connected replica has not acknowledged in ACK_TIMEOUT_MS waits
+# again before it is refused: a replica sends its ACK at least once a second.
+LATE_REPLICA_MS = 1000
 # How long what ROLE said (a replica connected or not) is trusted before asking again.
 ALONE_RECHECK_SECONDS = 1.0
 
@@ -192,6 +195,13 @@ class Replicas:
             for reply in replies:
                 if isinstance(reply, ReadOnlyError):
                     raise reply  # a demoted primary: retried once the pool follows the new one
+            if commands[-1][0] == "WAIT" and replies[-1] == 0:
+                # Late, not gone: a replica that has just resynced gets its primary's
+                # stream (the WAIT's GETACK included) only after its next ACK, up to a
+                # second later (seen under load: a write refused right after a failover).
+                # Once more on this connection, which WAIT's count is about.
+                await conn.send_packed_command(hiredis.pack_command(("WAIT", 1, LATE_REPLICA_MS)))
+                replies[-1] = await conn.read_response()
             return replies
 
         async def disconnect(error: Exception) -> None:
