@@ -61,6 +61,7 @@ redis.call('INCR', KEYS[2])
 return 1
 """
 _MARK_KEY = "motus:replication-mark"
+_ROLE = hiredis.pack_command(("ROLE",))
 
 
 class NotReplicated(Exception):
@@ -195,14 +196,20 @@ class Replicas:
             for reply in replies:
                 if isinstance(reply, ReadOnlyError):
                     raise reply  # a demoted primary: retried once the pool follows the new one
-            if commands[-1][0] == "WAIT" and replies[-1] == 0:
+            if commands[-1][0] == "WAIT" and replies[-1] == 0 and await replica_connected():
                 # Late, not gone: a replica that has just resynced gets its primary's
                 # stream (the WAIT's GETACK included) only after its next ACK, up to a
                 # second later (seen under load: a write refused right after a failover).
                 # Once more on this connection, which WAIT's count is about.
                 await conn.send_packed_command(hiredis.pack_command(("WAIT", 1, LATE_REPLICA_MS)))
-                replies[-1] = await conn.read_response()
+                # Longer than the connection's read timeout, which a WAIT of a second outlasts.
+                replies[-1] = await conn.read_response(timeout=LATE_REPLICA_MS / 1000 + (conn.socket_timeout or 0))
             return replies
+
+        async def replica_connected() -> bool:
+            await conn.send_packed_command(_ROLE)
+            role = await conn.read_response()
+            return role[0] == "master" and bool(role[2])
 
         async def disconnect(error: Exception) -> None:
             await conn.disconnect(error=error)
