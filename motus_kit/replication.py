@@ -131,10 +131,12 @@ class Replicas:
                 except Exception as error:
                     for write in group:
                         _settle(write, error=error)
+        except asyncio.CancelledError:  # the loop is closing: so are the group's requests
+            for write in group:
+                write.outcome.cancel()
+            raise
         finally:
             self._committer = None
-            for write in group:  # cancelled itself (the loop is closing)
-                write.outcome.cancel()
 
     async def _commit(self, group: list[_Write]) -> None:
         wait = await self._expect_replica()
@@ -168,17 +170,18 @@ class Replicas:
         commands = [write.command for write in group]
         if wait:
             commands.append(("WAIT", 1, self.timeout_ms))
-        replies = await self._exchange(commands)
+        replies = await self._exchange(commands, wait_again=wait)
         if not wait:
             return replies, True
         acknowledgements = replies.pop()
         return replies, not isinstance(acknowledgements, Exception) and int(acknowledgements) >= 1
 
-    async def _exchange(self, commands: list[tuple]) -> list[Any]:
+    async def _exchange(self, commands: list[tuple], wait_again: bool = False) -> list[Any]:
         """The commands sent in one write on one pooled connection, their replies read
         back (a Redis error as a value), retried on what a failover breaks: what
         redis-py's pipeline does, without the per-call machinery that made it a sixth of
-        a guess's CPU (py-spy)."""
+        a guess's CPU (py-spy). `wait_again`: the last command is a WAIT, to be repeated
+        once on this connection if it timed out while a replica is still connected."""
         # hiredis packs in C; redis-py's asyncio connection packs in Python, a command's
         # arguments one by one (a tenth of a guess's CPU, py-spy).
         packed = b"".join(map(hiredis.pack_command, commands))
@@ -196,7 +199,7 @@ class Replicas:
             for reply in replies:
                 if isinstance(reply, ReadOnlyError):
                     raise reply  # a demoted primary: retried once the pool follows the new one
-            if commands[-1][0] == "WAIT" and replies[-1] == 0 and await replica_connected():
+            if wait_again and replies[-1] == 0 and await replica_connected():
                 # Late, not gone: a replica that has just resynced gets its primary's
                 # stream (the WAIT's GETACK included) only after its next ACK, up to a
                 # second later (seen under load: a write refused right after a failover).
