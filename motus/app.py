@@ -19,7 +19,7 @@ from motus.game import daily
 from motus.metrics import GameMetrics, refresh_today
 from motus.oidc import Provider
 from motus.outbox import Outbox
-from motus.routes import api, login, pages
+from motus.routes import api, archive, login, pages
 from motus.score_client import ScoreClient, ServiceToken
 from motus.settings import GameSettings
 from motus.store import GameStore, Stores
@@ -72,7 +72,7 @@ def create_app(settings: GameSettings | None = None) -> FastAPI:
         title="Motus",
         settings=settings,
         prefix=API_PREFIX,
-        routers=[pages.router, login.router, api.router, about_router(API_PREFIX)],
+        routers=[pages.router, login.router, api.router, archive.router, about_router(API_PREFIX)],
         resources=peers,
         stores=Stores.over,
         # The hot path skips FastAPI's route handling (the APIRoute stays, for the schema).

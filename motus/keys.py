@@ -10,10 +10,16 @@ PREFIX = "game:v1"
 # daily player never loses it; a browser not seen for 30 days starts afresh.
 SESSION_TTL_SECONDS = 30 * 24 * 3600
 
-# One game per player per puzzle. A puzzle is only playable on its own day; the
-# state is kept a week after so a late page load still shows the finished game,
-# then dropped (statistics live in the score service).
-GAME_TTL_SECONDS = 8 * 24 * 3600
+# One game per account per puzzle. Every puzzle stays playable in the archive and the
+# calendar shows each day's game, so an account's games are kept for 400 days after
+# their last try: a year of calendar and more. Older ones expire (storage stays
+# bounded per player); an expired past puzzle plays afresh as an archive game, which
+# counts in no daily statistic (the score service keeps the result of its day).
+GAME_TTL_SECONDS = 400 * 24 * 3600
+
+# A guest's game (play first, log in later): kept two days after its last try, long
+# enough to log in the next morning; nothing is stored before a guest's first try.
+GUEST_GAME_TTL_SECONDS = 48 * 3600
 
 
 def session(session_id: str) -> str:
@@ -24,6 +30,11 @@ def session(session_id: str) -> str:
 # under way when this code is deployed are still found. The guess script builds the
 # key from this prefix too (store._GUESS).
 GAME_PREFIX = f"{PREFIX}:game:u:"
+# "g:" marks a guest's game, keyed by the random id its signed cookie carries (motus/guest.py).
+GUEST_GAME_PREFIX = f"{PREFIX}:game:g:"
+# Per account: how many past puzzles were finished late in the archive, and won.
+# Written by the guess script beside the game, exactly once per game; kept as long as games.
+ARCHIVE_PREFIX = f"{PREFIX}:archive:"
 
 
 def player_sessions(subject: str) -> str:
@@ -39,6 +50,24 @@ def logout_token(jti: str) -> str:
 
 def game(subject: str, puzzle: int) -> str:
     return f"{GAME_PREFIX}{subject}:{puzzle}"
+
+
+def guest_game(guest_id: str, puzzle: int) -> str:
+    return f"{GUEST_GAME_PREFIX}{guest_id}:{puzzle}"
+
+
+def archive_counts(subject: str) -> str:
+    return f"{ARCHIVE_PREFIX}{subject}"
+
+
+def guest_admissions(client: str) -> str:
+    # New guests admitted from one client address in the current window (a counter
+    # expiring with its window): guest creation is rate-limited per address.
+    return f"{PREFIX}:guest-admissions:{client}"
+
+
+# The window of that counter.
+GUEST_WINDOW_SECONDS = 3600
 
 
 def day_figures(puzzle: int) -> str:

@@ -21,6 +21,8 @@ log = logging.getLogger("motus.metrics")
 
 # Why a try was answered 409: the codes the API sends.
 CONFLICT_REASONS = ("attempt_conflict", "attempt_out_of_order", "game_over", "puzzle_changed")
+# What happens to guests: admitted or refused at their first try, and at login.
+GUEST_EVENTS = ("admitted", "refused", "moved", "kept")
 # How often each replica reads today's figures from redis-game.
 TODAY_REFRESH_SECONDS = 5.0
 
@@ -52,6 +54,13 @@ class GameMetrics:
             ["outcome", "tries"],
             registry=registry,
         )
+        self.guests = Counter(
+            "motus_game_guests",
+            "Visitors playing without an account: admitted (a first try), refused (too many from one "
+            "address), and at login their game of today moved into the account or dropped (the account had one)",
+            ["event"],
+            registry=registry,
+        )
         self.today_puzzle = Gauge(
             "motus_game_puzzle_number", "The puzzle number the today figures are about", registry=registry
         )
@@ -61,6 +70,8 @@ class GameMetrics:
             self.guesses.labels("refused", refusal.value)
         for reason in CONFLICT_REASONS:
             self.guesses.labels("conflict", reason)
+        for event in GUEST_EVENTS:
+            self.guests.labels(event)
         for outcome, tries in finish_labels():
             self.finished.labels(outcome, tries)
             self.finished_today.labels(outcome, tries)
@@ -73,6 +84,9 @@ class GameMetrics:
 
     def conflict(self, reason: str) -> None:
         self.guesses.labels("conflict", reason).inc()
+
+    def guest(self, event: str) -> None:
+        self.guests.labels(event).inc()
 
     def game_over(self, status: Status, tries: int) -> None:
         self.finished.labels(status.value, str(tries)).inc()

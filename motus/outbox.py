@@ -41,6 +41,7 @@ class FinishedGame:
     attempts: int
     seconds: int  # first try to last, on Redis's clock
     finished_at_ms: int  # when the last try was played, on Redis's clock
+    hard: bool = False  # played in hard mode (entries written before it existed were not)
 
     @classmethod
     def from_fields(cls, raw: Mapping[str, str]) -> FinishedGame:
@@ -53,6 +54,7 @@ class FinishedGame:
                 attempts=int(raw["attempts"]),
                 seconds=int(raw["seconds"]),
                 finished_at_ms=int(raw["finished_at_ms"]),
+                hard={"1": True, "0": False}[raw.get("hard", "0")],
             )
         except (KeyError, ValueError) as exc:
             raise MalformedEntry(f"{type(exc).__name__}: {exc}") from None
@@ -68,6 +70,7 @@ class FinishedGame:
             "attempts": self.attempts,
             "seconds": self.seconds,
             "finished_at": self.finished_at_ms,
+            "hard": self.hard,
         }
 
     def lag_seconds(self, now: float | None = None) -> float:

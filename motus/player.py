@@ -1,9 +1,14 @@
-"""The logged-in player behind a browser: who they are, and the provider's tokens that
-let the game act on their behalf, renewed before they expire.
+"""The player behind a browser: a logged-in account (who they are, and the provider's
+tokens that let the game act on their behalf, renewed before they expire), or a guest
+playing before logging in (motus/guest.py).
 
 One id for one person: the account's `subject` at the provider. It keys the game in
 redis-game (keys.game) and the results at the score service (the outbox). The
 session itself lives in redis-game, so any replica recognises the browser.
+
+A browser that sends a session cookie claims a login: if the cookie is forged or the
+session has ended, the API answers 401 rather than quietly starting a guest game in
+the middle of the player's own (the page itself drops the dead cookie: pages.home).
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import logging
 import time
 from dataclasses import asdict, dataclass
 
-from motus import session
+from motus import guest, session
+from motus.guest import Guest
 from motus.oidc import LoginFailed, Provider, ProviderUnavailable, Tokens
-from motus.store import SessionStore
+from motus.session_store import SessionStore
+from motus.store import Owner
 from motus_kit.errors import ApiError
 
 log = logging.getLogger("motus.login")
@@ -72,14 +79,33 @@ class Player:
         record: SessionRecord | None,
         sessions: SessionStore | None = None,
         provider: Provider | None = None,
+        claimed: bool = False,
+        guest_id: str | None = None,
     ) -> None:
         self.session_id = session_id
         self.record = record
         self._sessions, self._provider = sessions, provider
+        # The browser sent a session cookie (valid or not): it claims a login.
+        self.claimed = claimed or session_id is not None
+        self.guest_id = guest_id
 
     @property
     def logged_in(self) -> bool:
         return self.record is not None
+
+    @property
+    def login_ended(self) -> bool:
+        """A session cookie came, but no live session is behind it (ended, or forged)."""
+        return self.claimed and self.record is None
+
+    def owner(self) -> Owner | None:
+        """Whose games this browser plays: the account, or the guest (None for a visitor
+        who has not played yet: no game of theirs exists). 401 once a login has ended."""
+        if self.record is not None:
+            return Owner(self.record.subject)
+        if self.claimed:
+            raise login_ended()
+        return Owner(self.guest_id, guest=True) if self.guest_id else None
 
     @property
     def subject(self) -> str:
@@ -94,10 +120,10 @@ class Player:
     def id_token(self) -> str | None:
         return self.record.id_token if self.record else None
 
-    def require(self) -> str:
+    def require(self, message: str | None = None) -> str:
         """The subject, or a 401 asking a visitor to log in."""
         if self.record is None:
-            raise login_required()
+            raise login_required(message)
         return self.record.subject
 
     async def access_token(self) -> str | None:
@@ -115,21 +141,43 @@ class Player:
         return self.record.access_token if self.record else None
 
 
-def login_required() -> ApiError:
-    return ApiError(401, "login_required", "Connectez-vous pour jouer.")
+def login_required(message: str | None = None) -> ApiError:
+    return ApiError(401, "login_required", message or "Connectez-vous pour jouer.")
 
 
-async def subject_of(session_id: str | None, sessions: SessionStore) -> str:
-    """The subject of a browser's session, or the 401 Player.require gives a visitor."""
-    record = SessionRecord.from_hash(await sessions.get(session_id) or {}) if session_id else None
-    return Player(session_id, record).require()
+def login_ended() -> ApiError:
+    return login_required("Votre connexion a pris fin : reconnectez-vous, ou rechargez la page pour jouer en invité.")
 
 
-async def load(cookie: str | None, secret: str, sessions: SessionStore, provider: Provider) -> Player:
-    """The player of a session cookie: one read of redis-game, nothing else."""
+def playing_as(cookies: dict[str, str], secret: str, client: str) -> str | Guest:
+    """Who a try is played by: the session id (its session is read with the game, in
+    one round trip), or the guest (a new one from this client address, if none yet)."""
+    cookie = cookies.get(session.COOKIE)
+    if cookie is not None:
+        session_id = session.unsign(cookie, secret)
+        if session_id is None:
+            raise login_ended()
+        return session_id
+    guest_id = guest.unsign(cookies.get(guest.COOKIE), secret)
+    return Guest(guest_id) if guest_id else Guest.mint(client)
+
+
+async def session_subject(session_id: str, sessions: SessionStore) -> str:
+    """The subject of a browser's session, or the 401 of a login that has ended."""
+    record = SessionRecord.from_hash(await sessions.get(session_id) or {})
+    if record is None:
+        raise login_ended()
+    return record.subject
+
+
+async def load(cookies: dict[str, str], secret: str, sessions: SessionStore, provider: Provider) -> Player:
+    """The player of a browser's cookies: one read of redis-game for a session, none for a guest."""
+    cookie = cookies.get(session.COOKIE)
+    if cookie is None:
+        return Player(None, None, guest_id=guest.unsign(cookies.get(guest.COOKIE), secret))
     session_id = session.unsign(cookie, secret)
     if not session_id:
-        return Player(None, None)
+        return Player(None, None, claimed=True)
     record = SessionRecord.from_hash(await sessions.get(session_id) or {})
     return Player(session_id, record, sessions, provider)
 

@@ -29,6 +29,11 @@ class GameSettings(ServiceSettings):
     # AUTH_CLIENT_SECRET_MOTUS_GAME.
     client_secret: Secret
 
+    # New guests (visitors playing before they log in) one client address may start in
+    # an hour: a class behind one school address plays, a script looping cannot fill
+    # redis-game. Refused ones are asked to log in or wait (429 too_many_guests).
+    guest_admissions_per_hour: int = Field(default=120, ge=1, le=1_000_000)
+
     # A finished game another replica took for delivery and has not touched for this
     # long is taken over: that replica died. Its own retries stay well below it.
     outbox_claim_idle_seconds: float = Field(default=30, ge=1, le=3600)

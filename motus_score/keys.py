@@ -33,3 +33,8 @@ def puzzle_counts(puzzle: int) -> str:
 def all_time() -> str:
     """Sorted set of every player, by wins then best streak (see store.all_time_score)."""
     return f"{PREFIX}:all-time"
+
+
+def hard(puzzle: int) -> str:
+    """Set of the players who played the puzzle in hard mode: the daily board marks them."""
+    return f"{PREFIX}:hard:{puzzle}"

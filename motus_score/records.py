@@ -26,7 +26,7 @@ async def record(
     # A game that does not say (an older client) is placed by when it is recorded.
     finished = body.finished_at / 1000 if body.finished_at is not None else now.timestamp()
     finished_ms = max(0, round((finished - day_start(puzzle).timestamp()) * 1000))
-    result = Result(player, puzzle, body.won, body.attempts, body.seconds, finished_ms)
+    result = Result(player, puzzle, body.won, body.attempts, body.seconds, finished_ms, body.hard)
     try:
         outcome, stored = await store.record(result, body.name)
     except Contended:
@@ -65,7 +65,7 @@ async def daily_board(store: ScoreStore, puzzle: int | None, limit: int, caller:
     )
 
     def row(r) -> DailyRow:
-        return DailyRow(rank=r.rank, name=r.name, attempts=r.attempts, seconds=r.seconds)
+        return DailyRow(rank=r.rank, name=r.name, attempts=r.attempts, seconds=r.seconds, hard=r.hard)
 
     return DailyBoardOut(
         puzzle=puzzle,

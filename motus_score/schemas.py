@@ -27,6 +27,9 @@ class ResultIn(BaseModel):
         description="When the game ended, in milliseconds since 1970-01-01 UTC: equal results on the daily "
         "board are ordered by who finished first. Absent: the time the result is recorded.",
     )
+    hard: bool = Field(
+        default=False, strict=True, description="Played in hard mode: every hint used (shown on the daily board)."
+    )
 
     @model_validator(mode="after")
     def _lost_uses_every_try(self) -> Self:
@@ -41,6 +44,7 @@ class ResultOut(BaseModel):
     won: bool
     attempts: int
     seconds: int
+    hard: bool
     replayed: bool = Field(description="True when this result was already recorded (a retried delivery).")
 
 
@@ -62,6 +66,7 @@ class DailyRow(BaseModel):
     name: str
     attempts: int
     seconds: int
+    hard: bool = Field(description="Won in hard mode (every hint used).")
 
 
 class DailyBoardOut(BaseModel):

@@ -23,6 +23,9 @@ class Result:
     # equal results on the daily board by who finished first. Not part of the result
     # itself (a replay with another finish time is still the same result).
     finished_ms: int = 0
+    # Played in hard mode (every hint used): shown on the daily board, not a rule of
+    # its own in the statistics (a hard win is a win).
+    hard: bool = False
 
     def same_outcome(self, other: Result) -> bool:
         return (self.won, self.attempts, self.seconds) == (other.won, other.attempts, other.seconds)

@@ -72,6 +72,7 @@ class DailyRow:
     name: str
     attempts: int
     seconds: int
+    hard: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,13 @@ class Board(Generic[Row]):
 
 def _encode(result: Result) -> str:
     return json.dumps(
-        {"won": result.won, "attempts": result.attempts, "seconds": result.seconds, "finished_ms": result.finished_ms}
+        {
+            "won": result.won,
+            "attempts": result.attempts,
+            "seconds": result.seconds,
+            "finished_ms": result.finished_ms,
+            "hard": result.hard,
+        }
     )
 
 
@@ -108,6 +115,7 @@ def _decode(player: str, puzzle: str, raw: str) -> Result:
         int(data["attempts"]),
         int(data["seconds"]),
         int(data.get("finished_ms", 0)),  # results recorded before it was kept
+        data.get("hard") is True,  # the same
     )
 
 
@@ -151,6 +159,8 @@ class ScoreStore:
                         pipe.hincrby(counts, "won", 1)
                         score = daily_score(result.attempts, result.seconds, result.finished_ms)
                         pipe.zadd(keys.daily(result.puzzle), {result.player: score})
+                    if result.hard:
+                        pipe.sadd(keys.hard(result.puzzle), result.player)
                     pipe.zadd(keys.all_time(), {result.player: all_time_score(standing.won, standing.best_streak)})
                     await pipe.execute()
                     return Recorded.CREATED, result
@@ -164,7 +174,10 @@ class ScoreStore:
 
     async def daily_board(self, puzzle: int, limit: int, player: str | None) -> Board[DailyRow]:
         size, top, me = await self._board(keys.daily(puzzle), limit, player, _daily_fields, _daily_band)
-        return Board(size, [DailyRow(*row) for row in top], DailyRow(*me) if me else None)
+        rows = [*top, me] if me else top
+        hard = await self.redis.smismember(keys.hard(puzzle), [row[1] for row in rows]) if rows else []
+        marked = [DailyRow(*row, hard=bool(flag)) for row, flag in zip(rows, hard, strict=True)]
+        return Board(size, marked[: len(top)], marked[-1] if me else None)
 
     async def all_time_board(self, limit: int, player: str | None) -> Board[AllTimeRow]:
         size, top, me = await self._board(keys.all_time(), limit, player, _all_time_fields, lambda score: score)

@@ -9,6 +9,8 @@ Sources (see motus/data/NOTICE.md for licences):
   only downloaded and read, never installed): lemmas that are nouns, adjectives or
   infinitives, frequent enough, not blocklisted, not starting with K Q W X Y Z, and
   present in the allowed list.
+- spellings: each answer's dictionary spelling from the same Lexique rows (accents
+  and ligatures kept), shown at the end of a game and used for its definition link.
 - schedule: the answers in a keyed SHA-256 order, then arranged so that the length
   changes every day and the initial differs from the previous three days. The
   schedule is append-only: existing lines are never rewritten, and
@@ -91,10 +93,11 @@ def _main_use(rows: list[dict[str, str]]) -> dict[str, str]:
     return {word: pos for word, (_, pos) in best.items()}
 
 
-def answer_words(rows: list[dict[str, str]], allowed: set[str]) -> list[str]:
+def _answer_rows(rows: list[dict[str, str]], allowed: set[str]) -> list[tuple[str, str, float]]:
+    """(answer, its dictionary spelling, frequency) for every Lexique row that makes an answer."""
     blocked = {line for line in BLOCKLIST.read_text().splitlines() if line and not line.startswith("#")}
     main_use = _main_use(rows)
-    chosen = set()
+    chosen = []
     for row in rows:
         ortho, lemma, pos = row["1_ortho"], row["3_lemme"], row["4_cgram"]
         if ortho != lemma or pos not in ("NOM", "ADJ", "VER") or main_use[ortho] != pos:
@@ -109,8 +112,24 @@ def answer_words(rows: list[dict[str, str]], allowed: set[str]) -> list[str]:
             and word not in blocked
             and _frequency(row) >= MIN_FREQUENCY
         ):
-            chosen.add(word)
-    return sorted(chosen)
+            chosen.append((word, ortho, _frequency(row)))
+    return chosen
+
+
+def answer_words(rows: list[dict[str, str]], allowed: set[str]) -> list[str]:
+    return sorted({word for word, _, _ in _answer_rows(rows, allowed)})
+
+
+def answer_spellings(rows: list[dict[str, str]], allowed: set[str]) -> dict[str, str]:
+    """Each answer's dictionary spelling, accents kept (heretique -> hérétique). Four
+    answers have two spellings in Lexique (pecher: pécher and pêcher); the more
+    frequent one is kept. The answers' letters come from the same rows, so a spelling
+    never changes a scheduled word."""
+    best: dict[str, tuple[float, str]] = {}
+    for word, ortho, frequency in _answer_rows(rows, allowed):
+        if word not in best or frequency > best[word][0]:
+            best[word] = (frequency, ortho)
+    return {word: ortho for word, (_, ortho) in sorted(best.items())}
 
 
 def _key(word: str) -> str:
@@ -167,7 +186,9 @@ def schedule_digest(lines: list[str]) -> str:
 
 def main() -> None:
     allowed = wfrench_words()
-    answers = answer_words(lexique_rows(), allowed)
+    rows = lexique_rows()
+    answers = answer_words(rows, allowed)
+    spellings = answer_spellings(rows, allowed)
     schedule_path = DATA_DIR / "schedule.txt"
     existing = schedule_path.read_text().split() if schedule_path.exists() else []
     missing = [w for w in existing if w not in allowed]
@@ -179,6 +200,7 @@ def main() -> None:
     (DATA_DIR / "allowed.txt").write_text("".join(f"{w}\n" for w in sorted(allowed)), encoding="ascii")
     (DATA_DIR / "answers.txt").write_text("".join(f"{w}\n" for w in answers), encoding="ascii")
     schedule_path.write_text("".join(f"{w}\n" for w in schedule), encoding="ascii")
+    (DATA_DIR / "spellings.txt").write_text("".join(f"{w}\t{spellings[w]}\n" for w in answers), encoding="utf-8")
     write_lock(schedule)
 
     for name, words in (("allowed", allowed), ("answers", answers)):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from motus.game.words import schedule
-from motus_kit.puzzle_days import PARIS, paris_day, puzzle_number
+from motus_kit.puzzle_days import LAUNCH_EVE, PARIS, paris_day, puzzle_number, puzzle_of
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,18 @@ def puzzle_for(day: date) -> Puzzle:
     return Puzzle(number, day, lines[number - 1])
 
 
+def published(number: int, now: datetime) -> Puzzle:
+    """Puzzle `number` if it has been published by `now` (the archive: 1 up to today's)."""
+    if not 1 <= number <= min(puzzle_of(now), len(schedule())):
+        raise NoPuzzle(f"puzzle {number} is not published")
+    return Puzzle(number, LAUNCH_EVE + timedelta(days=number), schedule()[number - 1])
+
+
+def today_number(now: datetime) -> int:
+    """Today's puzzle number, whether or not the schedule has a word for it."""
+    return _day_of(now).number
+
+
 def today(now: datetime) -> Puzzle:
     day = _day_of(now)
     if day.puzzle is None:
@@ -63,6 +75,10 @@ class _Day:
     ends: datetime
     next_midnight: datetime  # in Paris
     puzzle: Puzzle | None
+
+    @property
+    def number(self) -> int:
+        return puzzle_number(self.day)
 
 
 _current: _Day | None = None

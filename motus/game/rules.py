@@ -40,6 +40,8 @@ class Refusal(StrEnum):
     WRONG_LENGTH = "wrong_length"
     WRONG_FIRST_LETTER = "wrong_first_letter"
     UNKNOWN_WORD = "unknown_word"
+    # Hard mode (motus/game/hard_mode.py): its message names the dropped hint.
+    HARD_MODE = "hard_mode"
 
     def message(self, length: int, first_letter: str) -> str:
         return {
@@ -47,6 +49,7 @@ class Refusal(StrEnum):
             Refusal.WRONG_LENGTH: f"Le mot doit faire {length} lettres.",
             Refusal.WRONG_FIRST_LETTER: f"Le mot doit commencer par {first_letter.upper()}.",
             Refusal.UNKNOWN_WORD: "Ce mot n'est pas dans notre dictionnaire.",
+            Refusal.HARD_MODE: "Mode difficile : ce mot n'utilise pas tous les indices.",
         }[self]
 
 
@@ -131,8 +134,12 @@ def keyboard(attempts: Sequence[Attempt]) -> dict[str, Mark]:
 _EMOJI = {Mark.CORRECT: "🟥", Mark.PRESENT: "🟡", Mark.ABSENT: "🟦"}
 
 
-def share_text(puzzle_number: int, attempts: Sequence[Attempt], status: Status) -> str:
-    """What a player pastes after a game: no letters, only colours."""
+def share_text(
+    puzzle_number: int, attempts: Sequence[Attempt], status: Status, hard: bool = False, url: str = ""
+) -> str:
+    """What a player pastes after a game: no letters, only colours; a `*` after the score
+    for a hard-mode game (as Wordle does), then the puzzle's address."""
     score = str(len(attempts)) if status is Status.WON else "X"
     grid = "\n".join("".join(_EMOJI[m] for m in attempt.marks) for attempt in attempts)
-    return f"MOTUS #{puzzle_number} {score}/{MAX_ATTEMPTS}\n{grid}"
+    text = f"MOTUS #{puzzle_number} {score}/{MAX_ATTEMPTS}{'*' if hard else ''}\n{grid}"
+    return f"{text}\n{url}" if url else text

@@ -7,11 +7,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MIN_LENGTH, MAX_LENGTH = 6, 10
 # Never the first letter of an answer (as in the TV game and SUTOM).
 FORBIDDEN_INITIALS = frozenset("kqwxyz")
+# Where a finished game sends the player to learn the word.
+WIKTIONARY = "https://fr.wiktionary.org/wiki/"
 WORD_RE = re.compile(rf"^[a-z]{{{MIN_LENGTH},{MAX_LENGTH}}}$")
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
@@ -105,3 +108,20 @@ def answers() -> tuple[str, ...]:
 @cache
 def schedule() -> tuple[str, ...]:
     return tuple(_read("schedule.txt"))
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    rows = (line.split("\t") for line in (DATA_DIR / "spellings.txt").read_text(encoding="utf-8").splitlines())
+    return {word: spelled for word, spelled in rows}
+
+
+def spelling(answer: str) -> str:
+    """The answer as the dictionary writes it: 'heretique' -> 'hérétique'. The letters
+    played are the answer's; the accents are only shown once the game is over."""
+    return _spellings().get(answer, answer)
+
+
+def definition_url(spelled: str) -> str:
+    """The word's Wiktionnaire entry: the spelling with its accents, percent-encoded as UTF-8."""
+    return WIKTIONARY + quote(spelled, safe="")

@@ -5,15 +5,26 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from motus import oidc, session
-from motus.deps import GameSettingsDep, LoginStoreDep, PlayerDep, ProviderDep, SessionStoreDep
+from motus import cookies, guest, oidc, session
+from motus.deps import (
+    GameMetricsDep,
+    GameSettingsDep,
+    GameStoreDep,
+    LoginStoreDep,
+    PlayerDep,
+    ProviderDep,
+    SessionStoreDep,
+)
+from motus.game import daily
 from motus.keys import LOGIN_TTL_SECONDS, SESSION_TTL_SECONDS
 from motus.player import SessionRecord
+from motus.store import Adoption
 from motus_kit import signing
 
 router = APIRouter(tags=["login"])
@@ -33,14 +44,8 @@ async def login(settings: GameSettingsDep, logins: LoginStoreDep, signup: bool =
     await logins.save(request.state, request.as_dict())
     response = RedirectResponse(oidc.authorize_url(settings, request, signup), status_code=303)
     state = signing.sign(request.state, settings.session_secret.get_secret_value(), _LOGIN_PURPOSE)
-    _set_cookie(response, settings, LOGIN_COOKIE, state, LOGIN_TTL_SECONDS, "/login")
+    cookies.set_private(response, settings.public_url, LOGIN_COOKIE, state, LOGIN_TTL_SECONDS, "/login")
     return response
-
-
-def _set_cookie(response: Response, settings, name: str, value: str, max_age: int, path: str) -> None:
-    # HttpOnly: no script reads it; SameSite=Lax: no cross-site POST carries it.
-    secure = settings.public_url.startswith("https://")
-    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure, path=path)
 
 
 def _failure(request: Request, message: str, status: int = 400) -> HTMLResponse:
@@ -59,6 +64,8 @@ async def callback(
     logins: LoginStoreDep,
     sessions: SessionStoreDep,
     provider: ProviderDep,
+    games: GameStoreDep,
+    metrics: GameMetricsDep,
 ) -> Response:
     params = request.query_params
     mine = signing.unsign(request.cookies.get(LOGIN_COOKIE), settings.session_secret.get_secret_value(), _LOGIN_PURPOSE)
@@ -82,11 +89,36 @@ async def callback(
     # The daily game is keyed by the account's subject, so it follows the player everywhere.
     record = SessionRecord.new(claims["sub"], claims.get("preferred_username", ""), tokens, uuid.uuid4().hex)
     await sessions.create(session_id, record.to_hash())
-    response = RedirectResponse("/", status_code=303)
+    secret = settings.session_secret.get_secret_value()
+    adopted = await _adopt_guest_game(request, secret, record, games, metrics)
+    response = RedirectResponse(_AFTER_ADOPTION.get(adopted, "/"), status_code=303)
     response.delete_cookie(LOGIN_COOKIE, path="/login")
-    signed = session.sign(session_id, settings.session_secret.get_secret_value())
-    _set_cookie(response, settings, session.COOKIE, signed, SESSION_TTL_SECONDS, "/")
+    response.delete_cookie(guest.COOKIE, path="/")
+    cookies.set_private(
+        response, settings.public_url, session.COOKIE, session.sign(session_id, secret), SESSION_TTL_SECONDS
+    )
     return response
+
+
+# The page says what became of the guest's game (templates/game.html).
+_AFTER_ADOPTION = {Adoption.MOVED: "/?partie=reprise", Adoption.KEPT: "/?partie=conservee"}
+
+
+async def _adopt_guest_game(request: Request, secret: str, record: SessionRecord, games, metrics) -> Adoption:
+    """Today's game played as a guest in this browser moves into the account, unless the
+    account has its own (which stands). Never two results for one puzzle."""
+    guest_id = guest.unsign(request.cookies.get(guest.COOKIE), secret)
+    if guest_id is None:
+        return Adoption.NONE
+    try:
+        puzzle = daily.today(datetime.now(UTC))
+    except daily.NoPuzzle:
+        return Adoption.NONE
+    adopted = await games.adopt_guest_game(guest_id, record.subject, record.name, puzzle.number)
+    if adopted is not Adoption.NONE:
+        metrics.guest(adopted.value)
+        log.info("guest game adopted", extra={"outcome": adopted.value, "puzzle": puzzle.number})
+    return adopted
 
 
 @router.post("/logout", summary="Log out of the game and of the auth service")

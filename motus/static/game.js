@@ -3,13 +3,16 @@
 "use strict";
 
 (function () {
-  const ROWS = [["A", "Z", "E", "R", "T", "Y", "U", "I", "O", "P"],
-                ["Q", "S", "D", "F", "G", "H", "J", "K", "L", "M"],
-                ["ENTER", "W", "X", "C", "V", "B", "N", "BACK"]];
+  const LAYOUTS = window.MOTUS_LAYOUTS;
   const MARK_WORDS = { correct: "bien placée", present: "mal placée", absent: "absente" };
   const FLIP_MS = 250;
 
   const $ = (id) => document.getElementById(id);
+  // Today's word, or a puzzle of the archive (/partie/n): the same game, another address.
+  const ARCHIVE = $("game").dataset.puzzle;
+  const GUEST = $("game").dataset.guest === "true";
+  const GAME_URL = ARCHIVE ? `/api/game/puzzles/${ARCHIVE}` : "/api/game/today";
+  const GUESS_URL = ARCHIVE ? `/api/game/puzzles/${ARCHIVE}/guess` : "/api/game/guess";
   let game = null;      // last state from the server
   let typed = [];       // letters of the current row, first letter included
   let busy = false;     // a try is being sent or revealed
@@ -63,10 +66,17 @@
     }
   }
 
+  function layout() {
+    const chosen = readPref("motus-keyboard");
+    return LAYOUTS[chosen] ? chosen : "azerty";
+  }
+
   function drawKeyboard() {
     const kb = $("keyboard");
-    if (!kb.childElementCount) {
-      for (const keys of ROWS) {
+    if (kb.dataset.layout !== layout()) {
+      kb.replaceChildren();
+      kb.dataset.layout = layout();
+      for (const keys of LAYOUTS[layout()]) {
         const row = document.createElement("div");
         row.className = "krow";
         for (const k of keys) {
@@ -97,8 +107,11 @@
 
   function drawMeta() {
     const left = game.status === "playing" ? ` — ${game.tries_left} essai${game.tries_left > 1 ? "s" : ""}` : "";
-    $("meta").textContent = `Mot n°${game.puzzle} — ${game.length} lettres, commence par ${game.first_letter}${left}`;
+    const day = ARCHIVE ? ` du ${new Date(game.date + "T12:00:00").toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" })}` : "";
+    const hard = game.hard ? " — mode difficile" : "";
+    $("meta").textContent = `Mot n°${game.puzzle}${day} — ${game.length} lettres, commence par ${game.first_letter}${left}${hard}`;
     $("after-game").hidden = game.status === "playing";
+    $("hard-mode").checked = pendingHard() ?? game.hard;
   }
 
   function draw() {
@@ -156,7 +169,7 @@
     const attempt = game.attempts.length + 1;
     const word = typed.join("");
     try {
-      const resp = await fetch("/api/game/guess", {
+      const resp = await fetch(GUESS_URL, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ attempt, word, puzzle: game.puzzle }),
@@ -233,7 +246,10 @@
     if (!over) return;
     const won = game.status === "won";
     $("end-title").textContent = won ? `Bravo ! Trouvé en ${game.attempts.length} essai${game.attempts.length > 1 ? "s" : ""}.` : "Perdu !";
-    $("end-answer").textContent = game.answer;
+    // The word as the dictionary writes it (HÉRÉTIQUE), and where to learn what it means.
+    $("end-answer").textContent = (game.spelling || game.answer).toUpperCase();
+    $("definition").href = game.definition_url;
+    for (const el of $("stats").querySelectorAll(".guest-only")) el.hidden = !GUEST;
     $("share-text").textContent = game.share;
     $("copy-status").textContent = "";
     tick();
@@ -281,7 +297,10 @@
     }
     // No retry loop here: the player can reopen the dialog.
     $("stats-body").hidden = true;
-    if (resp && resp.status === 401) {
+    if (resp && resp.status === 401 && GUEST) {
+      // Statistics are for accounts: the answer invites the guest to log in.
+      statsMessage(body.message || "Les statistiques sont réservées aux comptes.", { href: "/login", text: "Se connecter" });
+    } else if (resp && resp.status === 401) {
       statsMessage("Votre session a expiré.", { href: "/login", text: "Se reconnecter" });
     } else {
       statsMessage("Statistiques momentanément indisponibles.");
@@ -327,6 +346,9 @@
       tr.append(th, td);
       table.push(tr);
     });
+    const archive = stats.archive || { played: 0, won: 0 };
+    $("stat-archive-played").textContent = archive.played;
+    $("stat-archive-won").textContent = archive.won;
     $("distribution").replaceChildren(...chart);
     $("distribution-table").replaceChildren(...table);
     $("stats-body").hidden = false;
@@ -336,6 +358,7 @@
     clearTimeout(tick.timer);
     // Counted on the server's clock: a device whose clock is wrong still counts right.
     const ms = new Date(game.next_puzzle_at).getTime() - (Date.now() + clockOffset);
+    if (ms <= 0 && ARCHIVE) { $("countdown").textContent = "00:00:00"; return; }  // this puzzle stays
     if (ms <= 0) { nextPuzzle(); return; }
     const s = Math.floor(ms / 1000);
     const pad = (n) => String(n).padStart(2, "0");
@@ -359,10 +382,22 @@
     }
   }
 
-  async function copyShare() {
+  // The phone's (or the system's) share sheet where there is one, the clipboard otherwise;
+  // the status line says which it was.
+  async function share() {
+    if (navigator.share) {
+      try {
+        await navigator.share({ text: game.share });
+        $("copy-status").textContent = "Partagé !";
+        return;
+      } catch (e) {
+        if (e && e.name === "AbortError") { $("copy-status").textContent = "Partage annulé."; return; }
+        /* no share target: the clipboard below */
+      }
+    }
     try {
       await navigator.clipboard.writeText(game.share);
-      $("copy-status").textContent = "Copié !";
+      $("copy-status").textContent = "Copié dans le presse-papiers !";
     } catch (e) {
       // No clipboard permission (plain http, old browser): select the text instead.
       const range = document.createRange();
@@ -375,9 +410,54 @@
   }
 
   // --- settings ---------------------------------------------------------------------
+  function readPref(name) {
+    try { return window.localStorage.getItem(name); } catch (e) { return null; }
+  }
+
+  function writePref(name, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(name);
+      else window.localStorage.setItem(name, value);
+    } catch (e) { /* private mode */ }
+  }
+
   function setPref(name, attr, value) {
     document.documentElement.dataset[attr] = value;
-    try { window.localStorage.setItem(name, value); } catch (e) { /* private mode */ }
+    writePref(name, value);
+  }
+
+  // Hard mode is the server's: it is fixed in a game at its first try. Chosen while a
+  // game goes on, the choice waits here for the next game that has not started.
+  function pendingHard() {
+    const value = readPref("motus-hard-next");
+    return value === null ? null : value === "1";
+  }
+
+  async function chooseHard(hard) {
+    const status = $("hard-mode-status");
+    if (game.attempts.length > 0) {
+      writePref("motus-hard-next", hard ? "1" : "0");
+      status.textContent = game.hard === hard ? "" : "La partie a commencé : ce choix vaudra pour la prochaine.";
+      return;
+    }
+    let resp = null, body = {};
+    try {
+      resp = await fetch("/api/game/hard", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(ARCHIVE ? { hard, puzzle: Number(ARCHIVE) } : { hard }),
+      });
+      body = await resp.json().catch(() => ({}));
+    } catch (e) { /* offline: said below */ }
+    if (resp && resp.ok) {
+      writePref("motus-hard-next", null);
+      game = body;
+      draw();
+      status.textContent = hard ? "Mode difficile activé." : "Mode difficile désactivé.";
+    } else {
+      $("hard-mode").checked = game.hard;
+      status.textContent = (body && body.message) || "Le réglage n'a pas pu être enregistré. Réessayez.";
+    }
   }
 
   function setupSettings() {
@@ -391,12 +471,23 @@
     $("open-end").addEventListener("click", openStats);
     $("open-stats").addEventListener("click", openStats);
     $("stats").addEventListener("close", () => { clearTimeout(statsTimer); statsRequest++; });
-    $("copy-share").addEventListener("click", copyShare);
+    $("copy-share").addEventListener("click", share);
+    $("hard-mode").addEventListener("change", () => chooseHard($("hard-mode").checked));
+    const keyboard = $("keyboard-layout");
+    keyboard.value = layout();
+    keyboard.addEventListener("change", () => {
+      writePref("motus-keyboard", keyboard.value);
+      if (game) drawKeyboard();
+    });
+    // What became of a guest's game at login is said once; the address loses it.
+    if (new URLSearchParams(window.location.search).has("partie")) {
+      window.history.replaceState(null, "", window.location.pathname);
+    }
   }
 
   // --- start --------------------------------------------------------------------------
   async function load() {
-    const resp = await fetch("/api/game/today", { headers: { Accept: "application/json" } });
+    const resp = await fetch(GAME_URL, { headers: { Accept: "application/json" } });
     const body = await resp.json().catch(() => ({}));
     if (!resp.ok) {
       $("meta").textContent = body.message || "Le jeu est momentanément indisponible. Rechargez la page.";
@@ -407,6 +498,9 @@
     game = body;
     resetTyped();
     draw();
+    const wanted = pendingHard();
+    if (wanted !== null && game.attempts.length === 0 && wanted !== game.hard) await chooseHard(wanted);
+    else if (wanted !== null && game.attempts.length === 0) writePref("motus-hard-next", null);
     if (game.status !== "playing" && !samePuzzle) openStats();
   }
 

@@ -29,13 +29,16 @@ def test_an_entry_as_the_guess_script_writes_it_reads_back_typed():
         "attempts": 3,
         "seconds": 42,
         "finished_at": 1_700_000_000_123,
+        "hard": False,
     }
+    # Written by the guess script since hard mode exists; entries from before read as not hard.
+    assert FinishedGame.from_fields({**WRITTEN, "hard": "1"}).hard is True
     assert game.lag_seconds(now=1_700_000_001.123) == pytest.approx(1.0)
     assert FinishedGame.from_fields({**WRITTEN, "won": "0", "name": ""}).won is False
 
 
-def test_the_guess_script_sets_every_field_before_appending():
-    script = store._GUESS
+@pytest.mark.parametrize("script", [store._GUESS, store._ADOPT], ids=["guess", "adopt-guest-game"])
+def test_the_scripts_set_every_field_before_appending(script):
     append = script.index("XADD")
     for name in FIELDS:
         assert re.search(rf"local [^\n]*\b{name}\b", script[:append]), f"{name} is not set before XADD"
@@ -51,6 +54,7 @@ def test_the_guess_script_sets_every_field_before_appending():
         {"won": "yes"},
         {"attempts": None},
         {"finished_at_ms": None},
+        {"hard": "yes"},
     ],
 )
 def test_anything_else_is_malformed(broken):

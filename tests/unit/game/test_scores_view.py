@@ -27,6 +27,9 @@ class Games:
     async def load(self, player, puzzle):
         return GameState((), self.status)
 
+    async def archive_counts(self, subject):
+        return {"played": 2, "won": 1}
+
 
 class Score:
     def __init__(self, answer) -> None:
@@ -58,6 +61,7 @@ def test_pending_while_todays_result_is_on_its_way(status, last_puzzle, pending)
     score = Score({"played": 1, "last_puzzle": last_puzzle})
     view = run_sync(scores.stats(Games(status), score, Player(), NOW))
     assert view["pending"] is pending
+    assert view["archive"] == {"played": 2, "won": 1}  # past puzzles played late, counted apart
     assert score.asked == [("abc", "player-token")]  # the account's id, with the player's own token
 
 
@@ -66,3 +70,10 @@ def test_score_failures_become_clear_errors(error, status):
     with pytest.raises(ApiError) as raised:
         run_sync(scores.stats(Games(Status.WON), Score(error), Player(), NOW))
     assert raised.value.status == status and raised.value.message
+
+
+def test_a_guest_is_invited_to_log_in_for_statistics():
+    with pytest.raises(ApiError) as raised:
+        run_sync(scores.stats(Games(Status.WON), Score({}), player.Player(None, None, guest_id="g" * 43), NOW))
+    assert (raised.value.status, raised.value.code) == (401, "login_required")
+    assert "connectez-vous" in raised.value.message.lower() and "série" in raised.value.message
