@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from motus.game.words import schedule
 from motus_kit.puzzle_days import LAUNCH_EVE, puzzle_number
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 FIRST_DAY = LAUNCH_EVE + timedelta(days=1)
 
 
 def parse_month(text: str) -> date | None:
     """The first day of a month written YYYY-MM, or None if it is not one."""
-    found = _MONTH_RE.match(text)
+    found = _MONTH_RE.fullmatch(text)
     if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
         return None
     return date(int(found[1]), int(found[2]), 1)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from motus.game import rules
+from motus.game.words import spelling
 from tests.support.browser import type_word
 from tests.support.players import todays_puzzle, wrong_words
 
@@ -50,7 +51,7 @@ def test_play_a_whole_game_by_clicking(new_page, artifacts):
     type_word(page, puzzle.answer)
     page.wait_for_selector("dialog#stats[open]")
     assert _row_marks(page, 1) == ["correct"] * puzzle.length
-    assert page.inner_text("#end-answer") == puzzle.answer.upper()
+    assert page.inner_text("#end-answer") == spelling(puzzle.answer).upper()
     share = page.inner_text("#share-text")
     assert share.startswith(f"MOTUS #{puzzle.number} 2/6")
     assert share.count("🟥") >= puzzle.length
@@ -62,7 +63,7 @@ def test_play_a_whole_game_by_clicking(new_page, artifacts):
     page.context.clear_cookies(name="MOTUS_GAME")
     page.reload()
     page.wait_for_selector("dialog#stats[open]")
-    assert page.inner_text("#end-answer") == puzzle.answer.upper()
+    assert page.inner_text("#end-answer") == spelling(puzzle.answer).upper()
 
 
 def test_physical_keyboard_and_accents(new_page):

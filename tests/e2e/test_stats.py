@@ -8,6 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from motus.game.words import spelling
 from tests.support.browser import type_word
 from tests.support.players import todays_puzzle, wrong_words
 
@@ -38,7 +39,7 @@ def test_stats_after_a_win_in_two_then_the_leaderboard(new_page, artifacts):
     # once the result has travelled through the outbox to the score service.
     stats = page.locator("dialog#stats[open]")
     expect(stats).to_be_visible()
-    expect(page.locator("#end-answer")).to_have_text(puzzle.answer.upper())
+    expect(page.locator("#end-answer")).to_have_text(spelling(puzzle.answer).upper())
     expect(page.locator("#stat-played")).to_have_text("1")
     expect(page.locator("#stats-status")).to_have_text("")
     expect(page.locator("#stat-win-percent")).to_have_text("100 %")

@@ -265,22 +265,6 @@ def test_answer_is_in_no_page_script_or_error(healthy_stack, player, puzzle):
         _never_shows(puzzle.answer, resp)
 
 
-def test_visitor_without_login_sees_the_welcome_page_and_cannot_play(healthy_stack, puzzle):
-
-    store = redis.Redis.from_url(healthy_stack.topology.redis_url("redis-game"))
-    try:
-        before = len(list(store.scan_iter("game:v1:session:*")))
-        with Player(healthy_stack.topology.public_url, logged_in=False) as visitor:
-            page = visitor.client.get("/")
-            assert page.status_code == 200 and "Se connecter" in page.text and "Créer un compte" in page.text
-            for resp in (visitor.today(), visitor.guess(1, wrong_words(puzzle, 1)[0])):
-                assert resp.status_code == 401 and resp.json()["code"] == "login_required"
-                assert "motus_session" not in resp.headers.get("set-cookie", "")
-        assert len(list(store.scan_iter("game:v1:session:*"))) == before  # reading writes nothing
-    finally:
-        store.close()
-
-
 def test_game_is_keyed_by_the_account_not_the_browser(healthy_stack, player, puzzle):
     player.guess(1, wrong_words(puzzle, 1)[0])
     with httpx2.Client(base_url=healthy_stack.topology.public_url, timeout=10) as other_browser:

@@ -68,3 +68,21 @@ def finish_game(player: Player, won_in: int | None) -> None:
         resp = player.guess(attempt, word)
         assert resp.status_code == 200, resp.text
     assert resp.json()["status"] == ("won" if won_in else "lost")
+
+
+def guest_id(client: httpx2.Client) -> str:
+    """The guest id a guest's signed cookie carries ("<id>.<signature>")."""
+    return client.cookies["motus_guest"].split(".")[0]
+
+
+def hints_dropping_word(puzzle: daily.Puzzle) -> tuple[str, str, int]:
+    """(a first try that shows a letter in place after the first, a second try that
+    drops it, that 0-based position): hard mode refuses the second."""
+    candidates = wrong_words(puzzle, 5000)
+    for first in candidates:
+        placed = [i for i, (g, a) in enumerate(zip(first, puzzle.answer, strict=True)) if i and g == a]
+        if placed:
+            i = placed[0]
+            second = next(w for w in candidates if w[i] != first[i])
+            return first, second, i
+    raise AssertionError("no word shows a placed letter")

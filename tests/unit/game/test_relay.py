@@ -60,7 +60,9 @@ class ScriptedScore:
 
 def _entry(n: int, player: str) -> Entry:
     finished = FinishedGame(player, player.upper(), 25, True, 3, 42, 1_700_000_000_000 + n)
-    return Entry(f"{finished.finished_at_ms}-0", {k: str(v) for k, v in asdict(finished).items()} | {"won": "1", "hard": "0"})
+    return Entry(
+        f"{finished.finished_at_ms}-0", {k: str(v) for k, v in asdict(finished).items()} | {"won": "1", "hard": "0"}
+    )
 
 
 def _relay(outbox, score) -> Relay:

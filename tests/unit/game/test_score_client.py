@@ -67,7 +67,10 @@ def test_the_request_is_a_put_of_the_result_with_the_game_token():
     request = seen[0]
     assert (request.method, request.url.path) == ("PUT", "/api/score/results/abc123/25")
     assert request.headers["authorization"] == "Bearer tok"
-    assert request.read() == b'{"name":"Alice","won":true,"attempts":3,"seconds":42,"finished_at":1700000000000,"hard":false}'
+    assert (
+        request.read()
+        == b'{"name":"Alice","won":true,"attempts":3,"seconds":42,"finished_at":1700000000000,"hard":false}'
+    )
 
 
 def test_a_refused_token_is_fetched_again_next_time():

@@ -72,3 +72,28 @@ def test_answers_follow_the_rules():
 
 def test_schedule_only_holds_answers():
     assert set(schedule()) <= set(answers())
+
+
+def test_every_answer_has_its_dictionary_spelling_with_the_same_letters():
+    from motus.game.words import _spellings
+
+    spelled = _spellings()
+    assert set(spelled) == set(answers())
+    for word, spelling in spelled.items():
+        assert normalize(spelling) == word, (word, spelling)
+    assert sum(1 for word, spelling in spelled.items() if word != spelling) > 500  # accents are kept
+
+
+@pytest.mark.parametrize(
+    ("answer", "spelled", "url"),
+    [
+        ("heretique", "hérétique", "https://fr.wiktionary.org/wiki/h%C3%A9r%C3%A9tique"),
+        ("pecher", "pêcher", "https://fr.wiktionary.org/wiki/p%C3%AAcher"),  # the more frequent of two
+        ("mystique", "mystique", "https://fr.wiktionary.org/wiki/mystique"),
+    ],
+)
+def test_spelling_and_definition_link(answer, spelled, url):
+    from motus.game.words import definition_url, spelling
+
+    assert spelling(answer) == spelled
+    assert definition_url(spelling(answer)) == url
