@@ -506,9 +506,14 @@
 
   document.addEventListener("keydown", (ev) => {
     if (ev.ctrlKey || ev.metaKey || ev.altKey || document.querySelector("dialog[open]")) return;
-    // A focused button or field keeps its own keys (Enter/Space activate it).
-    if (ev.target instanceof Element && ev.target.closest("button, input, a, select, textarea")) return;
-    if (ev.key === "Enter") { ev.preventDefault(); press("ENTER"); return; }
+    // A field keeps every key; a focused button or link keeps only Enter, which activates
+    // it. Letters still type after a click on a button (closing the settings, say).
+    const focused = ev.target instanceof Element ? ev.target : null;
+    if (focused && focused.closest("input, select, textarea")) return;
+    if (ev.key === "Enter") {
+      if (focused && focused.closest("button, a")) return;
+      ev.preventDefault(); press("ENTER"); return;
+    }
     if (ev.key === "Backspace") { ev.preventDefault(); press("BACK"); return; }
     const letter = ev.key.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toUpperCase();
     if (/^[A-Z]$/.test(letter)) press(letter);
