@@ -298,8 +298,10 @@
     // No retry loop here: the player can reopen the dialog.
     $("stats-body").hidden = true;
     if (resp && resp.status === 401 && GUEST) {
-      // Statistics are for accounts: the answer invites the guest to log in.
-      statsMessage(body.message || "Les statistiques sont réservées aux comptes.", { href: "/login", text: "Se connecter" });
+      // Statistics are for accounts: the answer invites the guest to log in, unless the end
+      // screen's own invitation is already just above.
+      if (game && game.status !== "playing") statsMessage("Les statistiques sont réservées aux comptes.");
+      else statsMessage(body.message || "Les statistiques sont réservées aux comptes.", { href: "/login", text: "Se connecter" });
     } else if (resp && resp.status === 401) {
       statsMessage("Votre session a expiré.", { href: "/login", text: "Se reconnecter" });
     } else {
