@@ -39,7 +39,13 @@ async def json_only(request: Request) -> None:
         raise ApiError(415, "unsupported_media_type", "Envoyez le corps en JSON (Content-Type: application/json).")
 
 
-_NO_STORE = {"Cache-Control": "no-store"}
+NO_STORE = {"Cache-Control": "no-store"}
+# What any try answers beyond the game's own errors, today's or the archive's.
+TRY_ERRORS = {
+    400: "invalid_json: the body is not valid JSON.",
+    415: "unsupported_media_type: the body is not JSON.",
+    429: "too_many_guests: too many new guests from this address; log in, or wait (Retry-After).",
+}
 
 
 @router.get(
@@ -51,7 +57,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
 async def today(player: PlayerDep, games: GameStoreDep, table: TableDep) -> Response:
     # Encoded once, as the guess's answer is (README "Speed"); the model documents it.
     puzzle = play.current_puzzle(table.now)
-    return FastJSONResponse(await play.game_of(games, player, puzzle, table), headers=_NO_STORE)
+    return FastJSONResponse(await play.game_of(games, player, puzzle, table), headers=NO_STORE)
 
 
 @router.post(
@@ -63,12 +69,10 @@ async def today(player: PlayerDep, games: GameStoreDep, table: TableDep) -> Resp
     responses=error_responses(
         {
             **_ERRORS,
-            400: "invalid_json: the body is not valid JSON.",
+            **TRY_ERRORS,
             409: "attempt_conflict, game_over, attempt_out_of_order or puzzle_changed.",
-            415: "unsupported_media_type: the body is not JSON.",
             422: "Refused word (costs no try): not_a_word, wrong_length, wrong_first_letter, unknown_word, "
             "hard_mode (a hint of hard mode dropped; the message names it); or invalid_request.",
-            429: "too_many_guests: too many new guests from this address; log in, or wait (Retry-After).",
         }
     ),
     summary="Play a try; idempotent per attempt number",
@@ -91,7 +95,7 @@ async def play_try(request: Request, body: GuessIn, puzzle: daily.Puzzle, seen: 
     secret = app.settings.session_secret.get_secret_value()
     by = playing_as(request.cookies, secret, request.client.host if request.client else "unknown")
     answer = await play.guess(app.stores, by, body.attempt, body.word, puzzle, seen, table, app.game_metrics)
-    response = FastJSONResponse(answer, headers=_NO_STORE)
+    response = FastJSONResponse(answer, headers=NO_STORE)
     if isinstance(by, Guest) and by.new:
         signed = guest.sign(by.id, secret)
         cookies.set_private(response, table.public_url, guest.COOKIE, signed, guest.MAX_AGE_SECONDS)
@@ -138,7 +142,7 @@ async def hard(body: HardIn, player: PlayerDep, games: GameStoreDep, request: Re
     puzzle = (
         play.current_puzzle(table.now) if body.puzzle is None else play.archived_puzzle(str(body.puzzle), table.now)
     )
-    response = FastJSONResponse(await play.set_hard(games, player, puzzle, table), headers=_NO_STORE)
+    response = FastJSONResponse(await play.set_hard(games, player, puzzle, table), headers=NO_STORE)
     # A setting: the next days' games start with it too.
     value = "1" if body.hard else "0"
     cookies.set_private(response, table.public_url, cookies.HARD, value, cookies.HARD_MAX_AGE_SECONDS)

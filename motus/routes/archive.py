@@ -7,14 +7,13 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from motus import archive, play
 from motus.deps import GameStoreDep, PlayerDep, TableDep
-from motus.routes.api import json_only, play_try
+from motus.routes.api import NO_STORE, TRY_ERRORS, json_only, play_try
 from motus.schemas import CalendarOut, GameOut, GuessIn, GuessOut
 from motus_kit.errors import ApiError, error_responses
 from motus_kit.responses import FastJSONResponse
 
 router = APIRouter(prefix="/api/game", tags=["archive"])
 
-_NO_STORE = {"Cache-Control": "no-store"}
 _ERRORS = {
     401: "login_required: this browser's login ended (a visitor with no login plays as a guest).",
     404: "no_puzzle: no such puzzle out: n must be a number from 1 to today's.",
@@ -30,7 +29,7 @@ _ERRORS = {
 )
 async def puzzle(n: str, player: PlayerDep, games: GameStoreDep, table: TableDep) -> Response:
     found = play.archived_puzzle(n, table.now)
-    return FastJSONResponse(await play.game_of(games, player, found, table), headers=_NO_STORE)
+    return FastJSONResponse(await play.game_of(games, player, found, table), headers=NO_STORE)
 
 
 @router.post(
@@ -40,11 +39,9 @@ async def puzzle(n: str, player: PlayerDep, games: GameStoreDep, table: TableDep
     responses=error_responses(
         {
             **_ERRORS,
-            400: "invalid_json: the body is not valid JSON.",
+            **TRY_ERRORS,
             409: "attempt_conflict, game_over or attempt_out_of_order.",
-            415: "unsupported_media_type: the body is not JSON.",
             422: "Refused word (costs no try), as for /guess; or invalid_request (a `puzzle` that is not n).",
-            429: "too_many_guests: too many new guests from this address; log in, or wait (Retry-After).",
         }
     ),
     summary="Play a try at puzzle n; a past puzzle counts in no streak, no daily statistic, no leaderboard",
@@ -65,4 +62,4 @@ async def puzzle_guess(n: str, body: GuessIn, request: Request, table: TableDep)
     summary="Each day of a month up to today with its puzzle and this player's result (this month by default)",
 )
 async def calendar(player: PlayerDep, games: GameStoreDep, table: TableDep, month: str | None = None) -> Response:
-    return FastJSONResponse(await archive.month(games, player, month, table.now), headers=_NO_STORE)
+    return FastJSONResponse(await archive.month(games, player, month, table.now), headers=NO_STORE)

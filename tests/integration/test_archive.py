@@ -9,22 +9,11 @@ import pytest
 
 from motus.game import daily
 from motus.game.words import allowed_words
-from tests.support.players import Player, todays_puzzle, wrong_words
+from tests.support.players import Player, wrong_words
 
 pytestmark = pytest.mark.integration
 
 REPLICAS = ("motus-1", "motus-2")
-
-
-@pytest.fixture
-def puzzle():
-    return todays_puzzle()
-
-
-@pytest.fixture
-def player(healthy_stack):
-    with Player(healthy_stack.topology.public_url) as p:
-        yield p
 
 
 def _past(puzzle: daily.Puzzle, days_ago: int) -> daily.Puzzle:

@@ -14,21 +14,9 @@ from motus import keys
 from motus.game import rules
 from motus.schemas import GameOut, GuessOut
 from tests.support.game_login import callback_url, log_in, sign_up_and_log_in
-from tests.support.players import Player, todays_puzzle, wrong_words
+from tests.support.players import Player, wrong_words
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def player(healthy_stack):
-    p = Player(healthy_stack.topology.public_url)
-    yield p
-    p.close()
-
-
-@pytest.fixture
-def puzzle():
-    return todays_puzzle()
 
 
 def _never_shows(answer: str, resp: httpx2.Response) -> None:

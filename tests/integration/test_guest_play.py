@@ -12,17 +12,12 @@ import pytest
 import redis
 from motus import keys
 from tests.support.game_login import log_in, sign_up_and_log_in
-from tests.support.players import Player, guest_id, todays_puzzle, wrong_words
+from tests.support.players import Player, guest_id, wrong_words
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
 REPLICAS = ("motus-1", "motus-2")
-
-
-@pytest.fixture
-def puzzle():
-    return todays_puzzle()
 
 
 @pytest.fixture

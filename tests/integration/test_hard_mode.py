@@ -7,23 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from motus.game import daily
-from tests.support.players import Player, hints_dropping_word, todays_puzzle
+from tests.support.players import Player, hints_dropping_word
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
 REPLICAS = ("motus-1", "motus-2")
-
-
-@pytest.fixture
-def puzzle():
-    return todays_puzzle()
-
-
-@pytest.fixture
-def player(healthy_stack):
-    with Player(healthy_stack.topology.public_url) as p:
-        yield p
 
 
 def _hard(player: Player, hard, **extra):
